@@ -1,0 +1,128 @@
+"""Registers a partner API operation for GET (query string) and POST (form or JSON).
+
+Views take their parameters from ``api.params.parse`` rather than from
+django-ninja's signature binding, because one parameter may arrive in the
+query, a form, a JSON body or a header; the OpenAPI description of both
+operations is built here from the same pydantic input model.
+"""
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+
+from api.params import ApiInput, parse
+from api.schemas import ErrorOut
+
+CLIENT_HEADER_DOC = {
+    "in": "header",
+    "name": "X-Client-Key",
+    "required": False,
+    "schema": {"type": "string", "maxLength": 200},
+    "description": "Your client key, as an alternative to the client parameter.",
+}
+
+ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+
+ALWAYS_POSSIBLE = {
+    400: "A required parameter is missing or empty, or a parameter is malformed.",
+    405: "The method is neither GET nor POST.",
+    500: "Internal server error.",
+}
+
+
+def _schema_docs(model: type[ApiInput]) -> tuple[dict[str, Any], set[str]]:
+    schema = model.model_json_schema()
+    required = set(schema.get("required", []))
+    if "client" in schema["properties"]:
+        required.discard("client")  # may come in the header instead
+    return schema, required
+
+
+def query_docs(model: type[ApiInput]) -> list[dict[str, Any]]:
+    schema, required = _schema_docs(model)
+    parameters = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        description = prop.pop("description", "")
+        prop.pop("title", None)
+        parameters.append(
+            {
+                "in": "query",
+                "name": name,
+                "required": name in required,
+                "schema": prop,
+                "description": description,
+            }
+        )
+    if "client" in schema["properties"]:
+        parameters.append(CLIENT_HEADER_DOC)
+    return parameters
+
+
+def body_docs(model: type[ApiInput]) -> dict[str, Any]:
+    schema, required = _schema_docs(model)
+    body_schema = {
+        "type": "object",
+        "properties": {
+            name: {k: v for k, v in prop.items() if k != "title"}
+            for name, prop in schema["properties"].items()
+        },
+        "required": sorted(required),
+    }
+    return {
+        "required": False,
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": body_schema},
+            "application/json": {"schema": body_schema},
+        },
+    }
+
+
+def partner_endpoint(
+    router: Router,
+    path: str,
+    *,
+    input_model: type[ApiInput],
+    output: Any,
+    summary: str,
+    errors: dict[int, str],
+) -> Callable:
+    """Decorate ``func(request, params) -> data`` as GET and POST operations on ``path``."""
+
+    def decorator(func: Callable[[HttpRequest, Any], Any]) -> Callable:
+        statuses = {**ALWAYS_POSSIBLE, **errors}
+        responses = {200: output, **{status: ErrorOut for status in statuses}}
+        described = {
+            str(status): {"description": text, "content": ERROR_CONTENT}
+            for status, text in statuses.items()
+        }
+        description = inspect.cleandoc(func.__doc__ or "")
+
+        for method in ("GET", "POST"):
+
+            def view(request: HttpRequest) -> Any:
+                return func(request, parse(request, input_model))
+
+            extra: dict[str, Any] = {"responses": described}
+            if method == "GET":
+                extra["parameters"] = query_docs(input_model)
+            else:
+                has_client = "client" in input_model.model_fields
+                extra["parameters"] = [CLIENT_HEADER_DOC] if has_client else []
+                extra["requestBody"] = body_docs(input_model)
+            router.add_api_operation(
+                path,
+                [method],
+                view,
+                response=responses,
+                summary=summary,
+                description=description,
+                operation_id=f"{func.__name__}_{method.lower()}",
+                openapi_extra=extra,
+            )
+        return func
+
+    return decorator

@@ -1,0 +1,122 @@
+"""The one error envelope of the partner API.
+
+Every failure under ``/partner/api/`` — domain errors raised by services,
+bad input, unknown paths, wrong methods, oversized bodies, crashes — leaves
+as ``{"error": {"code": <status>, "message": "<English sentence>"}}`` with
+the same HTTP status. Domain exceptions are mapped to statuses here and
+nowhere else.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from common.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Gone,
+    InvalidInput,
+    NotFound,
+    PolicyRefused,
+)
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/partner/api/"
+
+STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
+    (InvalidInput, 400),
+    (Forbidden, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Gone, 410),
+    (PolicyRefused, 412),
+]
+
+# Messages for failures that happen before or outside our views.
+DEFAULT_MESSAGES = {
+    400: "The request is invalid.",
+    403: "Forbidden.",
+    404: "Not found: there is no partner API endpoint at this path.",
+    405: "Method not allowed: partner API endpoints accept GET and POST.",
+    413: "The request body is too large.",
+    500: "Internal server error.",
+}
+
+ERROR_MESSAGE_TOO_BIG = DEFAULT_MESSAGES[413]
+
+
+def status_for(exc: DomainError) -> int:
+    for cls, status in STATUS_BY_ERROR:
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def error_response(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": status, "message": message}}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def handler(status_of: Callable[[Exception], tuple[int, str]]):
+        def handle(request: HttpRequest, exc: Exception) -> HttpResponse:
+            status, message = status_of(exc)
+            return error_response(status, message)
+
+        return handle
+
+    api.add_exception_handler(
+        DomainError,
+        handler(lambda exc: (status_for(exc), exc.message)),  # type: ignore[attr-defined]
+    )
+    api.add_exception_handler(RequestDataTooBig, handler(lambda exc: (413, ERROR_MESSAGE_TOO_BIG)))
+    api.add_exception_handler(
+        HttpError,
+        handler(lambda exc: (exc.status_code, str(exc))),  # type: ignore[attr-defined]
+    )
+    api.add_exception_handler(
+        NinjaValidationError, handler(lambda exc: (400, DEFAULT_MESSAGES[400]))
+    )
+    api.add_exception_handler(Exception, _internal_error)
+
+
+def _internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
+    return error_response(500, DEFAULT_MESSAGES[500])
+
+
+class PartnerApiErrorMiddleware:
+    """Wraps what Django itself answers under the API prefix into the envelope.
+
+    Unknown paths (404) and wrong methods (405) never reach our handlers;
+    an exception that escapes the API (e.g. from another middleware) would
+    otherwise be an HTML 500 page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith(API_PREFIX)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            wrapped = error_response(status, DEFAULT_MESSAGES.get(status, "Request failed."))
+            if response.has_header("Allow"):
+                wrapped["Allow"] = response["Allow"]
+            return wrapped
+        return response
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if not request.path.startswith(API_PREFIX):
+            return None
+        return _internal_error(request, exc)

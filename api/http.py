@@ -1,0 +1,35 @@
+"""The partner API v2 application: routers, docs and the error envelope."""
+
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from api.errors import install_error_handlers
+from api.routes import clients, users
+
+DESCRIPTION = """
+The partner API v2 of Testodrome. Every endpoint accepts its parameters in
+the query string (GET) or as a form or JSON object (POST); the client key may
+also be sent as the `X-Client-Key` header.
+
+Every error has the body `{"error": {"code": <status>, "message": "..."}}`
+with the same HTTP status.
+"""
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    # Russian names and texts stay readable in responses instead of \u escapes.
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
+    title="Testodrome partner API",
+    version="2",
+    description=DESCRIPTION,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    urls_namespace="partner_api_v2",
+)
+install_error_handlers(api)
+api.add_router("", users.router)
+api.add_router("", clients.router)

@@ -1,0 +1,31 @@
+from django.http import HttpRequest
+from ninja import Router
+
+from api.endpoint import partner_endpoint
+from api.schemas import UserRegisterIn, UserRegisterOut
+from api.services import user_register
+
+router = Router(tags=["users"])
+
+
+@partner_endpoint(
+    router,
+    "/user/register",
+    input_model=UserRegisterIn,
+    output=UserRegisterOut,
+    summary="Register a user (charges one access the first time)",
+    errors={
+        403: "The client is disabled.",
+        404: "Client not found with the provided token.",
+        412: "The prepaid access limit (plus overdraft) is reached; nothing was created.",
+    },
+)
+def register(request: HttpRequest, params: UserRegisterIn) -> dict:
+    """Registers your user by its `user_id` and returns its permanent `user_key`.
+
+    The first registration of a user writes off one access. Repeating it
+    returns the same `user_key`, charges nothing and is never refused, even
+    when the limit is used up.
+    """
+    registration = user_register(client_key=params.client, user_id=params.user_id)
+    return {"user_key": str(registration.user_key), "created": registration.created}

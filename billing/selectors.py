@@ -1,0 +1,53 @@
+"""Reads of the billing app."""
+
+from django.db.models import Q, QuerySet, Sum
+
+from billing import keys
+from billing.errors import ClientNotFound, ProviderDisabled
+from billing.models import AccessEntry, Provider
+
+
+def providers_by_client_key(key: str) -> QuerySet[Provider]:
+    """The provider owning ``key``, as a queryset callers may annotate before reading."""
+    return Provider.objects.filter(client_key_hash=keys.client_key_hash(key))
+
+
+def provider_usable(provider: Provider | None) -> Provider:
+    """The provider itself if it may use the API; ClientNotFound or ProviderDisabled otherwise."""
+    if provider is None:
+        raise ClientNotFound()
+    if not provider.is_active:
+        raise ProviderDisabled()
+    return provider
+
+
+def provider_get_by_client_key(key: str) -> Provider:
+    return provider_usable(providers_by_client_key(key).first())
+
+
+def provider_info(provider: Provider) -> dict:
+    prepaid = provider.is_prepaid
+    return {
+        "name": provider.name,
+        "payment_policy": provider.payment_policy,
+        "tests_policy": provider.tests_policy,
+        "issued": provider.issued_count,
+        "limit": provider.access_limit if prepaid else None,
+        "overdraft": provider.overdraft,
+        "remaining": provider.remaining,
+    }
+
+
+def provider_ledger_drift(provider: Provider) -> dict[str, tuple[int, int]]:
+    """Counters that disagree with the ledger, as {field: (counter, ledger)}; empty if none."""
+    totals = AccessEntry.objects.filter(provider=provider).aggregate(
+        issued=Sum("quantity", filter=Q(kind__in=["charge", "adjust"]), default=0),
+        granted=Sum("quantity", filter=Q(kind="grant"), default=0),
+    )
+    provider.refresh_from_db(fields=["issued_count", "access_limit"])
+    drift = {}
+    if provider.issued_count != totals["issued"]:
+        drift["issued_count"] = (provider.issued_count, totals["issued"])
+    if provider.access_limit != totals["granted"]:
+        drift["access_limit"] = (provider.access_limit, totals["granted"])
+    return drift

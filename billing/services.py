@@ -1,0 +1,117 @@
+"""Writes of the billing app: providers, keys, grants and charges."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.text import slugify
+
+from billing import keys
+from billing.errors import AccessLimitReached, GrantRefused
+from billing.models import CHARGE_ALLOWED, AccessEntry, Provider
+
+# fmt: off
+_LATIN = (
+    "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+    "r", "s", "t", "u", "f", "h", "ts", "ch", "sh", "sch", "_", "y", "_", "e", "yu", "ya",
+)
+# fmt: on
+_TRANSLIT = {
+    cyr: ("" if lat == "_" else lat)
+    for cyr, lat in zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN, strict=True)
+}
+
+
+def _slug_for(name: str) -> str:
+    latin = "".join(_TRANSLIT.get(ch, ch) for ch in name.lower())
+    base = (slugify(latin) or "provider")[:50]
+    slug, n = base, 1
+    while Provider.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def provider_create(
+    *,
+    name: str,
+    payment_policy: str,
+    access_limit: int = 0,
+    overdraft: int = 0,
+    tests_policy: str = Provider.TestsPolicy.ONE_TEST,
+    price_per_access: Decimal = Decimal("0.00"),
+    slug: str | None = None,
+    client_key: str | None = None,
+    actor: str = "",
+) -> tuple[Provider, str]:
+    """Create a provider; returns it with its client key, which is never stored."""
+    if payment_policy == Provider.PaymentPolicy.POSTPAID and (access_limit or overdraft):
+        raise GrantRefused("A postpaid provider has no access limit or overdraft.")
+    key = client_key or keys.client_key_generate()
+    with transaction.atomic():
+        provider = Provider.objects.create(
+            name=name,
+            slug=slug or _slug_for(name),
+            client_key_hash=keys.client_key_hash(key),
+            client_key_prefix=keys.client_key_prefix(key),
+            payment_policy=payment_policy,
+            overdraft=overdraft,
+            tests_policy=tests_policy,
+            price_per_access=price_per_access,
+        )
+        if access_limit:
+            access_grant(provider=provider, count=access_limit, actor=actor, reference="initial")
+    provider.refresh_from_db()
+    return provider, key
+
+
+def provider_rotate_key(*, provider: Provider) -> str:
+    """Give the provider a new client key; the old one stops working at once."""
+    key = keys.client_key_generate()
+    provider.client_key_hash = keys.client_key_hash(key)
+    provider.client_key_prefix = keys.client_key_prefix(key)
+    provider.save(update_fields=["client_key_hash", "client_key_prefix"])
+    return key
+
+
+def access_grant(*, provider: Provider, count: int, actor: str = "", reference: str = "") -> None:
+    """Add ``count`` bought accesses to a prepaid provider's limit."""
+    if count <= 0:
+        raise GrantRefused("The number of accesses to grant must be positive.")
+    if provider.payment_policy != Provider.PaymentPolicy.PREPAID:
+        raise GrantRefused("Accesses are granted to prepaid providers only.")
+    with transaction.atomic():
+        Provider.objects.filter(pk=provider.pk).update(access_limit=F("access_limit") + count)
+        AccessEntry.objects.create(
+            provider=provider,
+            kind=AccessEntry.Kind.GRANT,
+            quantity=count,
+            actor=actor,
+            reference=reference,
+        )
+
+
+def access_charge(*, provider_id: int, reference: str, actor: str = "api") -> None:
+    """Write off one access, or raise AccessLimitReached and change nothing.
+
+    One conditional UPDATE decides: the row lock it takes serialises
+    concurrent charges of one provider, and the WHERE clause is re-checked
+    against the committed counter, so the limit can never be overrun.
+    Must run inside the caller's transaction (the registration's).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("access_charge must run inside a transaction.")
+    updated = (
+        Provider.objects.filter(pk=provider_id)
+        .filter(CHARGE_ALLOWED)
+        .update(issued_count=F("issued_count") + 1)
+    )
+    if not updated:
+        raise AccessLimitReached()
+    AccessEntry.objects.create(
+        provider_id=provider_id,
+        kind=AccessEntry.Kind.CHARGE,
+        quantity=1,
+        reference=reference,
+        actor=actor,
+    )

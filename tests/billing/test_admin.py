@@ -1,0 +1,78 @@
+import re
+
+import pytest
+from django.contrib.auth.models import User
+
+from billing import keys
+from billing.models import AccessEntry, Provider
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator(client) -> User:
+    user = User.objects.create_superuser("operator", "op@example.com", "pw-operator-123")
+    client.force_login(user)
+    return user
+
+
+def shown_key(response) -> str:
+    return re.search(r"<code>([^<]+)</code>", response.content.decode()).group(1)
+
+
+def test_adding_a_provider_shows_its_key_once_and_stores_only_the_hash(client, operator, call):
+    response = client.post(
+        "/admin/billing/provider/add/",
+        {
+            "name": "Новый колледж",
+            "slug": "new",
+            "payment_policy": "postpaid",
+            "overdraft": "0",
+            "price_per_access": "100.00",
+            "tests_policy": "one_test",
+            "allowed_origins": "",
+            "is_active": "on",
+            "created_at_0": "2026-11-26",
+            "created_at_1": "10:00:00",
+        },
+    )
+
+    assert response.status_code == 200
+    key = shown_key(response)
+    provider = Provider.objects.get(slug="new")
+    assert provider.client_key_hash == keys.client_key_hash(key)
+    assert call("client/info", client=key).status_code == 200
+    change_page = client.get(f"/admin/billing/provider/{provider.pk}/change/").content.decode()
+    assert key not in change_page
+
+
+def test_the_rotate_action_shows_the_new_key_and_the_old_one_stops(
+    client, operator, call, prepaid_provider
+):
+    response = client.post(
+        "/admin/billing/provider/",
+        {"action": "rotate_keys", "_selected_action": [prepaid_provider.pk]},
+    )
+
+    new_key = shown_key(response)
+    assert call("client/info", client=new_key).status_code == 200
+    assert call("client/info", client=prepaid_provider.client_key).status_code == 404
+
+
+def test_the_admin_refuses_to_change_or_delete_ledger_rows(client, operator, prepaid_provider):
+    entry = AccessEntry.objects.get(provider=prepaid_provider)
+
+    client.post(f"/admin/billing/accessentry/{entry.pk}/change/", {"quantity": "1000"})
+    delete = client.post(f"/admin/billing/accessentry/{entry.pk}/delete/", {"post": "yes"})
+    add = client.get("/admin/billing/accessentry/add/")
+
+    assert delete.status_code == 403
+    assert add.status_code == 403
+    assert AccessEntry.objects.get(pk=entry.pk).quantity == 3
+
+
+def test_the_ledger_list_is_readable(client, operator, prepaid_provider):
+    response = client.get("/admin/billing/accessentry/")
+
+    assert response.status_code == 200
+    assert "Пополнение" in response.content.decode()

@@ -1,0 +1,70 @@
+"""The settings module refuses unsafe production values (checked in a fresh process)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+STRONG_KEY = "k" * 20 + "-strong-production-secret-key-0123456789"
+
+
+def manage_check(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_development_needs_no_configuration():
+    assert manage_check().returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "api.example.com"}, "DJANGO_SECRET_KEY"),
+        (
+            {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "short", "DJANGO_ALLOWED_HOSTS": "a.b"},
+            "DJANGO_SECRET_KEY",
+        ),
+        ({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": STRONG_KEY}, "DJANGO_ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_to_start_without_a_secret_and_hosts(env, complaint):
+    result = manage_check(**env)
+
+    assert result.returncode != 0
+    assert complaint in result.stderr
+
+
+def test_production_starts_with_a_real_secret_and_hosts():
+    result = manage_check(
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=STRONG_KEY, DJANGO_ALLOWED_HOSTS="api.example.com"
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_database_url_gives_persistent_postgresql_connections():
+    from config.settings import database_from_url
+
+    db = database_from_url("postgresql://app:p%40ss@db.example:6543/testodrome")
+
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "app",
+        "p@ss",
+        "db.example",
+        "6543",
+        "testodrome",
+    )
+    assert db["CONN_MAX_AGE"] > 0
+    assert db["CONN_HEALTH_CHECKS"] is True
