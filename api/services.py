@@ -38,7 +38,8 @@ def user_register(*, client_key: str, user_id: str) -> Registration:
     try:
         with transaction.atomic():
             user = ProviderUser.objects.create(provider=provider, user_id=user_id)
-            access_charge(provider_id=provider.pk, reference=str(user.user_key))
+            # The partner's own user id is what an accountant can check in the annex.
+            access_charge(provider_id=provider.pk, reference=user_id)
     except IntegrityError:
         existing = ProviderUser.objects.get(provider=provider, user_id=user_id)
         return Registration(existing.user_key, created=False)

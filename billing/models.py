@@ -45,6 +45,12 @@ class Provider(models.Model):
         choices=TestsPolicy.choices,
         default=TestsPolicy.ONE_TEST,
     )
+    allowed_tests = models.JSONField(
+        "разрешённые тесты",
+        default=list,
+        blank=True,
+        help_text='Коды тестов, например ["career-interests"]; пусто — все опубликованные.',
+    )
     allowed_origins = models.TextField(
         "разрешённые источники",
         blank=True,
@@ -77,6 +83,12 @@ class Provider(models.Model):
     @property
     def is_prepaid(self) -> bool:
         return self.payment_policy == self.PaymentPolicy.PREPAID
+
+    @property
+    def origins(self) -> list[str]:
+        return [
+            line.strip().rstrip("/") for line in self.allowed_origins.splitlines() if line.strip()
+        ]
 
     @property
     def remaining(self) -> int | None:

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_q",
+    "common",
     "catalog",
     "billing",
     "api",
@@ -142,6 +144,23 @@ STATIC_ROOT = VAR_DIR / "static"
 
 # Requests bigger than this are refused with 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+
+# django-q2 on the ORM broker: works on SQLite and PostgreSQL with nothing
+# else to run. A task that outlives `timeout` is killed; `retry` must exceed
+# it or a slow task would be handed to a second worker while still running.
+Q_CLUSTER = {
+    "name": "testodrome",
+    "orm": "default",
+    "workers": env_int("Q_WORKERS", 2),
+    "timeout": env_int("Q_TIMEOUT", 600),
+    "retry": env_int("Q_TIMEOUT", 600) + 120,
+    "max_attempts": 3,
+    "catch_up": False,
+    "save_limit": 1000,
+    "ack_failures": True,
+    "poll": 1,
+    "sync": env_bool("Q_SYNC", False),
+}
 
 # The demo provider's client key, known so that README examples work. Only
 # `seed_demo` uses it, and only with DEBUG on.

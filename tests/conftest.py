@@ -8,12 +8,19 @@ import pytest
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django_q.conf import Conf
 
 from billing.models import Provider
 from billing.selectors import provider_ledger_drift
 from billing.services import provider_create
 
 API = "/partner/api/v2/"
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_synchronously(monkeypatch) -> None:
+    """django-q2 runs tasks in the calling process, so tests see their effects at once."""
+    monkeypatch.setattr(Conf, "SYNC", True)
 
 
 @pytest.fixture
