@@ -41,6 +41,14 @@ def _schema_docs(model: type[ApiInput]) -> tuple[dict[str, Any], set[str]]:
     return schema, required
 
 
+def _query_schema(prop: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter is text: of a union, document its string form."""
+    for option in prop.get("anyOf", []):
+        if option.get("type") == "string":
+            return option
+    return prop
+
+
 def query_docs(model: type[ApiInput]) -> list[dict[str, Any]]:
     schema, required = _schema_docs(model)
     parameters = []
@@ -48,6 +56,8 @@ def query_docs(model: type[ApiInput]) -> list[dict[str, Any]]:
         prop = dict(prop)
         description = prop.pop("description", "")
         prop.pop("title", None)
+        prop.pop("default", None)
+        prop = _query_schema(prop)
         parameters.append(
             {
                 "in": "query",
@@ -89,6 +99,7 @@ def partner_endpoint(
     output: Any,
     summary: str,
     errors: dict[int, str],
+    headers: list[dict[str, Any]] | None = None,
 ) -> Callable:
     """Decorate ``func(request, params) -> data`` as GET and POST operations on ``path``."""
 
@@ -108,10 +119,11 @@ def partner_endpoint(
 
             extra: dict[str, Any] = {"responses": described}
             if method == "GET":
-                extra["parameters"] = query_docs(input_model)
+                extra["parameters"] = query_docs(input_model) + (headers or [])
             else:
                 has_client = "client" in input_model.model_fields
                 extra["parameters"] = [CLIENT_HEADER_DOC] if has_client else []
+                extra["parameters"] += headers or []
                 extra["requestBody"] = body_docs(input_model)
             router.add_api_operation(
                 path,

@@ -10,7 +10,7 @@ nowhere else.
 import logging
 from collections.abc import Callable
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -76,6 +76,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         handler(lambda exc: (status_for(exc), exc.message)),  # type: ignore[attr-defined]
     )
     api.add_exception_handler(RequestDataTooBig, handler(lambda exc: (413, ERROR_MESSAGE_TOO_BIG)))
+    api.add_exception_handler(
+        # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
+        SuspiciousOperation,
+        handler(lambda exc: (400, f"The request was refused: {exc}")),
+    )
     api.add_exception_handler(
         HttpError,
         handler(lambda exc: (exc.status_code, str(exc))),  # type: ignore[attr-defined]

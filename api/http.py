@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from api.errors import install_error_handlers
-from api.routes import clients, users
+from api.routes import clients, results, tokens, users
 
 DESCRIPTION = """
 The partner API v2 of Testodrome. Every endpoint accepts its parameters in
@@ -33,3 +33,5 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", users.router)
 api.add_router("", clients.router)
+api.add_router("", results.router)
+api.add_router("", tokens.router)

@@ -18,6 +18,10 @@ class ProviderUser(models.Model):
         "ключ пользователя", default=uuid.uuid4, unique=True, editable=False
     )
     registered_at = models.DateTimeField("зарегистрирован", default=timezone.now)
+    # How many results of each kind the user has: a cache of Result rows that
+    # the tests policy checks and bumps in one conditional UPDATE.
+    main_results = models.PositiveIntegerField(default=0, editable=False)
+    bonus_results = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "пользователь партнёра"
@@ -30,3 +34,87 @@ class ProviderUser(models.Model):
 
     def __str__(self) -> str:
         return self.user_id
+
+
+class Result(models.Model):
+    """A scored questionnaire of one user. Immutable: it keeps the exact version it was
+    scored with, the normalised answers, the scale scores and the outcome."""
+
+    result_key = models.UUIDField(
+        "ключ результата", default=uuid.uuid4, unique=True, editable=False
+    )
+    user = models.ForeignKey(
+        ProviderUser, on_delete=models.PROTECT, related_name="results", verbose_name="пользователь"
+    )
+    questionnaire = models.ForeignKey(
+        "catalog.Questionnaire",
+        on_delete=models.PROTECT,
+        related_name="results",
+        verbose_name="опросник",
+    )
+    answers = models.JSONField("ответы")
+    scales = models.JSONField("шкалы")
+    outcome = models.JSONField("ведущий тип")
+    # NULL, not "", for "none": the unique constraint below skips NULLs.
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=255, null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField("получен", default=timezone.now)
+
+    class Meta:
+        verbose_name = "результат"
+        verbose_name_plural = "результаты"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "idempotency_key"],
+                name="result_idempotency_unique",
+                condition=Q(idempotency_key__isnull=False),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "created_at"]),
+            models.Index(fields=["questionnaire", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.result_key)
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Results are immutable.")
+        super().save(*args, **kwargs)
+
+
+class AccessToken(models.Model):
+    """A one-time pass to one test for one user: opens the hosted player or lets the
+    partner fetch the questions, and is redeemed by exactly one saved result."""
+
+    token = models.UUIDField("токен", default=uuid.uuid4, unique=True, editable=False)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(ProviderUser, on_delete=models.PROTECT, related_name="tokens")
+    questionnaire = models.ForeignKey(
+        "catalog.Questionnaire", on_delete=models.PROTECT, related_name="+"
+    )
+    return_url = models.URLField("адрес возврата", max_length=2000, blank=True)
+    created_at = models.DateTimeField("выдан", default=timezone.now)
+    expires_at = models.DateTimeField("истекает", db_index=True)
+    redeemed_at = models.DateTimeField("использован", null=True, blank=True)
+    result = models.OneToOneField(
+        Result, on_delete=models.PROTECT, null=True, blank=True, related_name="access_token"
+    )
+
+    class Meta:
+        verbose_name = "токен доступа"
+        verbose_name_plural = "токены доступа"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="token_expires_after"
+            ),
+            models.CheckConstraint(
+                condition=Q(result__isnull=True) | Q(redeemed_at__isnull=False),
+                name="token_result_only_when_redeemed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -7,14 +7,18 @@ errors become the envelope's 400 messages.
 """
 
 import json
+import re
 from typing import Any, TypeVar
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from common.errors import InvalidInput, MissingParameter
 
 T = TypeVar("T", bound=BaseModel)
+
+_BRACKETS = re.compile(r"([^\[\]]+)((?:\[[^\[\]]*\])+)")
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
 
 
 class ApiInput(BaseModel):
@@ -35,13 +39,51 @@ def request_json(request: HttpRequest) -> dict[str, Any]:
     return data
 
 
+def _listify(value: Any) -> Any:
+    """Objects keyed 0..n-1 (how PHP sends lists) become lists, recursively."""
+    if not isinstance(value, dict):
+        return value
+    value = {key: _listify(item) for key, item in value.items()}
+    if value and list(value) == [str(n) for n in range(len(value))]:
+        return list(value.values())
+    return value
+
+
+def php_params(data: QueryDict) -> dict[str, Any]:
+    """Plain keys keep their last value; ``name[a][b]`` and ``name[]`` keys nest."""
+    params: dict[str, Any] = {}
+    nested: dict[str, Any] = {}
+    for key, values in data.lists():
+        match = _BRACKETS.fullmatch(key)
+        if match is None:
+            params[key] = values[-1]
+            continue
+        path = [match.group(1), *_SEGMENT.findall(match.group(2))]
+        node = nested
+        for depth, segment in enumerate(path[:-1]):
+            child = node.get(segment)
+            if not isinstance(child, dict):
+                child = node[segment] = {}
+            node = child
+            if depth > 8:
+                raise InvalidInput(f'The "{path[0]}" parameter is nested too deeply.')
+        last = path[-1]
+        if last == "":
+            node.update({str(len(node) + n): v for n, v in enumerate(values)})
+        else:
+            node[last] = values[-1]
+    for name, value in nested.items():
+        params.setdefault(name, _listify(value))
+    return params
+
+
 def request_params(request: HttpRequest) -> dict[str, Any]:
-    params: dict[str, Any] = {key: request.GET.get(key) for key in request.GET}
+    params = php_params(request.GET)
     if request.method == "POST":
         if request.content_type == "application/json":
             params.update(request_json(request))
         else:
-            params.update({key: request.POST.get(key) for key in request.POST})
+            params.update(php_params(request.POST))
     header_key = request.headers.get("X-Client-Key")
     if header_key and not params.get("client"):
         params["client"] = header_key

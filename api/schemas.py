@@ -1,11 +1,14 @@
 """Shapes of partner API requests and responses (they are also the OpenAPI docs)."""
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from api.params import ApiInput
+from api.progress import Answers, progress_parse
 
 ClientKey = Annotated[
     str,
@@ -62,3 +65,197 @@ class ClientInfoOut(Schema):
         description="New users you may still register (limit + overdraft - issued); "
         "null for postpaid."
     )
+
+
+UserKey = Annotated[UUID, Field(description="The user's key from user/register.")]
+TestCode = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[-a-zA-Z0-9_]+$",
+        description='The test code, as listed by test/list (e.g. "career-interests").',
+    ),
+]
+OptionalClientKey = Annotated[
+    str | None,
+    Field(
+        default=None,
+        max_length=200,
+        description="Your client key; when given, the user must be one of yours.",
+    ),
+]
+
+
+class ProgressSaveIn(ApiInput):
+    test: TestCode
+    user_key: UserKey
+    progress: Annotated[
+        Answers,
+        BeforeValidator(progress_parse),
+        Field(
+            description=(
+                'The answers: an object {"1": "a", "2": ["b", "c"]} or ordered pairs '
+                '[["1", "a"], ["2", ["b", "c"]]] (item id -> option id or list of option ids), '
+                "as JSON text, as PHP bracket parameters (progress[1]=a&progress[2][0]=b) "
+                "or inside a JSON body."
+            ),
+            json_schema_extra={
+                "anyOf": [{"type": "string"}, {"type": "object"}, {"type": "array"}]
+            },
+        ),
+    ]
+    client: OptionalClientKey = None
+    access_token: Annotated[
+        UUID | None,
+        Field(
+            description="The one-time token from token/create; the save redeems it. "
+            "Repeating the save with it returns the same result_key."
+        ),
+    ] = None
+
+
+class ProgressSaveOut(Schema):
+    result_key: str = Field(description="The key to fetch the result with (UUID).")
+
+
+class ResultGetIn(ApiInput):
+    result_key: Annotated[UUID, Field(description="The key returned by progress/save.")]
+    format: Annotated[
+        Literal["json", "html"],
+        Field(description="json (default) or html: a printable page in Russian."),
+    ] = "json"
+
+
+class ScaleOut(Schema):
+    code: str
+    title: str
+    raw: float
+    max: float
+    percent: float
+    band: str
+    interpretation: str
+
+
+class ResultOut(Schema):
+    result_key: str
+    test: str
+    test_title: str
+    test_version: int
+    user_id: str
+    created_at: datetime
+    scales: list[ScaleOut]
+    outcome: dict[str, Any] = Field(description="The leading scale(s) with their text.")
+    answers: dict[str, list[str]] = Field(description="The normalised answers.")
+
+
+class UserTestsIn(ApiInput):
+    user_key: UserKey
+    client: OptionalClientKey = None
+
+
+class TestOut(Schema):
+    code: str
+    title: str
+    kind: str = Field(description="main (a career test) or bonus.")
+    version: int
+
+
+class PassedOut(Schema):
+    test: str
+    result_key: str
+    created_at: datetime
+
+
+class UserTestsOut(Schema):
+    available: list[TestOut] = Field(description="Tests the tests policy still allows.")
+    passed: list[PassedOut]
+
+
+class TestListIn(ApiInput):
+    client: ClientKey
+
+
+class TestListOut(Schema):
+    tests: list[TestOut]
+
+
+class ClientUsersIn(ApiInput):
+    client: ClientKey
+    page: Annotated[int, Field(ge=1, le=1_000_000, description="Page number, from 1.")] = 1
+    page_size: Annotated[int, Field(ge=1, le=500, description="Users per page, 1-500.")] = 50
+
+
+class UserResultOut(Schema):
+    test: str
+    result_key: str
+    created_at: datetime
+    leading: list[str] = Field(description="Codes of the leading scale(s).")
+
+
+class ClientUserOut(Schema):
+    user_id: str
+    user_key: str
+    registered_at: datetime
+    results: list[UserResultOut]
+
+
+class ClientUsersOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[ClientUserOut]
+
+
+AccessTokenParam = Annotated[UUID, Field(description="The one-time token from token/create.")]
+
+
+class TokenCreateIn(ApiInput):
+    client: ClientKey
+    user_key: UserKey
+    test: TestCode
+    return_url: Annotated[
+        str,
+        Field(
+            max_length=2000,
+            description="Where the hosted player sends the user after the test, with "
+            "?result_key=...; must be on one of your allowed origins.",
+        ),
+    ] = ""
+
+
+class TokenCreateOut(Schema):
+    access_token: str
+    expires_at: datetime
+    player_url: str = Field(description="The hosted test player for this token.")
+
+
+class TestGetIn(ApiInput):
+    access_token: AccessTokenParam
+
+
+class PublicOptionOut(Schema):
+    id: str
+    text: str
+
+
+class PublicItemOut(Schema):
+    id: str
+    text: str
+    type: str = Field(description="single or multiple.")
+    min_choices: int | None = None
+    max_choices: int | None = None
+    required: bool = True
+    options: list[PublicOptionOut]
+
+
+class TestGetOut(Schema):
+    access_token: str
+    expires_at: datetime
+    code: str
+    version: int
+    kind: str
+    title: str
+    description: str = ""
+    instructions: str = ""
+    items: list[PublicItemOut]

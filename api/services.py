@@ -1,4 +1,4 @@
-"""Writes of the partner API: registration of provider users."""
+"""Writes of the partner API: registration of users and saving of results."""
 
 from dataclasses import dataclass
 from uuid import UUID
@@ -6,9 +6,17 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.db.models import F, FilteredRelation, Q
 
-from api.models import ProviderUser
+from api import policies
+from api.exceptions import AccessTokenRedeemed, IdempotencyKeyReused, TestsPolicyRefused
+from api.models import ProviderUser, Result
+from api.selectors import test_for_provider, user_get
+from api.tokens import token_attach_result, token_for_save, token_redeem, token_result
 from billing.selectors import provider_usable, providers_by_client_key
 from billing.services import access_charge
+from catalog.answers import answers_normalise
+from catalog.models import Questionnaire
+from catalog.scoring import score
+from catalog.selectors import questionnaire_definition
 
 
 @dataclass(frozen=True)
@@ -44,3 +52,90 @@ def user_register(*, client_key: str, user_id: str) -> Registration:
         existing = ProviderUser.objects.get(provider=provider, user_id=user_id)
         return Registration(existing.user_key, created=False)
     return Registration(user.user_key, created=True)
+
+
+def progress_save(
+    *,
+    user_key: UUID,
+    test_code: str,
+    progress: dict[str, str | list[str]],
+    client_key: str | None = None,
+    idempotency_key: str | None = None,
+    access_token: UUID | None = None,
+) -> Result:
+    """Score the user's answers and store the result, if the tests policy allows it.
+
+    The policy check and the count it guards are one conditional UPDATE of
+    the user's result counter, so parallel saves cannot slip past the
+    limit. A repeated ``idempotency_key`` returns the first result, and so
+    does a repeated save with the same ``access_token``: a token is
+    redeemed by one conditional UPDATE in the same transaction as the
+    result, so of parallel saves with one token exactly one stores a result.
+    """
+    user = user_get(user_key, client_key)
+    token = None
+    if access_token is not None:
+        token = token_for_save(access_token, user, test_code)
+        if token.result_id is not None:
+            return token_result(token)  # type: ignore[return-value]
+        questionnaire = token.questionnaire
+    else:
+        questionnaire = test_for_provider(user.provider, test_code)
+    if idempotency_key:
+        earlier = _result_for_idempotency_key(user, idempotency_key, questionnaire)
+        if earlier is not None:
+            return earlier
+    definition = questionnaire_definition(questionnaire)
+    answers = answers_normalise(definition, progress)
+    scored = score(definition, answers).as_dict()
+    try:
+        with transaction.atomic():
+            if token is not None:
+                token_redeem(token)
+            _count_result(user, questionnaire.kind)
+            result = Result.objects.create(
+                user=user,
+                questionnaire=questionnaire,
+                answers=answers,
+                scales=scored["scales"],
+                outcome=scored["outcome"],
+                idempotency_key=idempotency_key or None,
+            )
+            if token is not None:
+                token_attach_result(token, result)
+            return result
+    except AccessTokenRedeemed:
+        # A parallel save with this token won the UPDATE and has committed.
+        winner = token_result(token)  # type: ignore[arg-type]
+        if winner is None:
+            raise
+        return winner
+    except IntegrityError:
+        # Only the idempotency constraint can fail here: a parallel twin won.
+        if not idempotency_key:
+            raise
+        return Result.objects.get(user=user, idempotency_key=idempotency_key)
+
+
+def _result_for_idempotency_key(
+    user: ProviderUser, idempotency_key: str, questionnaire: Questionnaire
+) -> Result | None:
+    earlier = (
+        Result.objects.filter(user=user, idempotency_key=idempotency_key)
+        .select_related("questionnaire")
+        .only("result_key", "questionnaire__code")
+        .first()
+    )
+    if earlier is not None and earlier.questionnaire.code != questionnaire.code:
+        raise IdempotencyKeyReused()
+    return earlier
+
+
+def _count_result(user: ProviderUser, kind: str) -> None:
+    field = policies.counter_field(kind)
+    limit = policies.result_limit(user.provider.tests_policy, kind)
+    users = ProviderUser.objects.filter(pk=user.pk)
+    if limit is not None:
+        users = users.filter(**{f"{field}__lt": limit})
+    if not users.update(**{field: F(field) + 1}):
+        raise TestsPolicyRefused()

@@ -1,10 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from billing import keys
+from billing.admin_invoices import InvoiceAdmin, LedgerDriftAdmin  # noqa: F401 (registers them)
+from billing.forms import GrantForm
 from billing.models import AccessEntry, Provider
-from billing.services import provider_rotate_key
+from billing.selectors import provider_ledger_drift
+from billing.services import access_grant, provider_rotate_key
+from common.errors import DomainError
+
+RECENT_LEDGER_ROWS = 50
 
 
 def _show_keys(request: HttpRequest, rows: list[tuple[Provider, str]]) -> TemplateResponse:
@@ -49,12 +59,50 @@ class ProviderAdmin(admin.ModelAdmin):
         "overdraft",
         "client_key_prefix",
         "is_active",
+        "usage_link",
     ]
     list_filter = ["payment_policy", "tests_policy", "is_active"]
     search_fields = ["name", "slug"]
-    readonly_fields = ["client_key_prefix", "issued_count", "access_limit", "created_at"]
+    readonly_fields = [
+        "client_key_prefix",
+        "issued_count",
+        "access_limit",
+        "created_at",
+        "usage_link",
+    ]
     prepopulated_fields = {"slug": ["name"]}
-    actions = ["rotate_keys"]
+    actions = ["rotate_keys", "grant_accesses"]
+
+    def get_urls(self):
+        usage = path(
+            "<int:pk>/usage/",
+            self.admin_site.admin_view(self.usage_view),
+            name="billing_provider_usage",
+        )
+        return [usage, *super().get_urls()]
+
+    @admin.display(description="использование")
+    def usage_link(self, obj: Provider) -> str:
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:billing_provider_usage", args=[obj.pk])
+        return format_html('<a href="{}">Доступы и журнал</a>', url)
+
+    def usage_view(self, request: HttpRequest, pk: int) -> TemplateResponse:
+        provider = get_object_or_404(Provider, pk=pk)
+        if not self.has_view_permission(request, provider):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Доступы: {provider.name}",
+            "provider": provider,
+            "drift": provider_ledger_drift(provider),
+            "entries": provider.ledger.order_by("-created_at", "-id")[:RECENT_LEDGER_ROWS],
+            "invoices": provider.invoices.order_by("-period")[:12],
+            "drift_records": provider.drifts.all()[:10],
+        }
+        return TemplateResponse(request, "admin/billing/provider/usage.html", context)
 
     def save_model(self, request, obj: Provider, form, change: bool) -> None:
         if not change:
@@ -70,6 +118,39 @@ class ProviderAdmin(admin.ModelAdmin):
     @admin.action(description="Выпустить новый ключ (старый перестанет работать)")
     def rotate_keys(self, request, queryset) -> TemplateResponse:
         return _show_keys(request, [(p, provider_rotate_key(provider=p)) for p in queryset])
+
+    @admin.action(description="Добавить доступы (предоплата)", permissions=["change"])
+    def grant_accesses(self, request, queryset) -> TemplateResponse | None:
+        form = GrantForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/billing/provider/grant_accesses.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.model._meta,
+                    "title": "Добавить доступы",
+                    "form": form,
+                    "providers": queryset,
+                },
+            )
+        for provider in queryset:
+            try:
+                access_grant(
+                    provider=provider,
+                    count=form.cleaned_data["count"],
+                    actor=request.user.get_username(),
+                    reference=form.cleaned_data["reference"],
+                )
+            except DomainError as exc:
+                self.message_user(request, f"{provider.name}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    f"{provider.name}: добавлено {form.cleaned_data['count']} доступов.",
+                    messages.SUCCESS,
+                )
+        return None
 
 
 @admin.register(AccessEntry)

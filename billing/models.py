@@ -166,3 +166,81 @@ class AccessEntry(models.Model):
 CHARGE_ALLOWED = Q(payment_policy=Provider.PaymentPolicy.POSTPAID) | Q(
     issued_count__lt=F("access_limit") + F("overdraft")
 )
+
+
+class Invoice(models.Model):
+    """A postpaid provider's invoice for one calendar month (Europe/Moscow).
+
+    The number is ``year`` + ``sequence`` (shown as ``2026-0042``): the pair is
+    unique in the database, so parallel issuing can never hand out one number
+    twice — the loser of a race retries with the next one.
+    """
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", "Выставлен"
+        PAID = "paid", "Оплачен"
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="invoices", verbose_name="провайдер"
+    )
+    period = models.DateField("период", help_text="Первое число месяца.")
+    accesses = models.PositiveIntegerField("доступов")
+    unit_price = models.DecimalField("цена доступа, ₽", max_digits=10, decimal_places=2)
+    amount = models.DecimalField("сумма, ₽", max_digits=14, decimal_places=2)
+    year = models.PositiveSmallIntegerField("год номера", editable=False)
+    sequence = models.PositiveIntegerField("порядковый номер в году", editable=False)
+    number = models.CharField("номер", max_length=16, unique=True, editable=False)
+    status = models.CharField(
+        "статус", max_length=10, choices=Status.choices, default=Status.ISSUED
+    )
+    issued_at = models.DateTimeField("выставлен", default=timezone.now)
+    paid_at = models.DateTimeField("оплачен", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "счёт"
+        verbose_name_plural = "счета"
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "period"], name="invoice_one_per_provider_and_period"
+            ),
+            models.UniqueConstraint(fields=["year", "sequence"], name="invoice_number_per_year"),
+            models.CheckConstraint(condition=Q(accesses__gt=0), name="invoice_accesses_positive"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="invoice_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="invoice_unit_price_not_negative"
+            ),
+            models.CheckConstraint(condition=Q(sequence__gt=0), name="invoice_sequence_positive"),
+            models.CheckConstraint(
+                condition=Q(status="issued", paid_at__isnull=True)
+                | Q(status="paid", paid_at__isnull=False),
+                name="invoice_paid_at_matches_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.number}"
+
+
+class LedgerDrift(models.Model):
+    """A disagreement between a provider's counter and its ledger, found by reconciliation."""
+
+    class Field(models.TextChoices):
+        ISSUED_COUNT = "issued_count", "выдано доступов"
+        ACCESS_LIMIT = "access_limit", "лимит доступов"
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="drifts", verbose_name="провайдер"
+    )
+    field = models.CharField("счётчик", max_length=20, choices=Field.choices)
+    counter_value = models.IntegerField("значение счётчика")
+    ledger_value = models.IntegerField("по журналу")
+    detected_at = models.DateTimeField("обнаружено", default=timezone.now)
+
+    class Meta:
+        verbose_name = "расхождение с журналом"
+        verbose_name_plural = "расхождения с журналом"
+        ordering = ["-detected_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: {self.field} {self.counter_value} ≠ {self.ledger_value}"

@@ -1,10 +1,13 @@
 """Reads of the billing app."""
 
+from datetime import date
+
 from django.db.models import Q, QuerySet, Sum
 
 from billing import keys
 from billing.errors import ClientNotFound, ProviderDisabled
-from billing.models import AccessEntry, Provider
+from billing.models import AccessEntry, Invoice, Provider
+from billing.periods import period_bounds
 
 
 def providers_by_client_key(key: str) -> QuerySet[Provider]:
@@ -51,3 +54,42 @@ def provider_ledger_drift(provider: Provider) -> dict[str, tuple[int, int]]:
     if provider.access_limit != totals["granted"]:
         drift["access_limit"] = (provider.access_limit, totals["granted"])
     return drift
+
+
+def providers_ledger_drift() -> dict[Provider, dict[str, tuple[int, int]]]:
+    """Every provider whose counters disagree with its ledger, in one aggregate query."""
+    providers = Provider.objects.annotate(
+        ledger_issued=Sum(
+            "ledger__quantity", filter=Q(ledger__kind__in=["charge", "adjust"]), default=0
+        ),
+        ledger_granted=Sum("ledger__quantity", filter=Q(ledger__kind="grant"), default=0),
+    ).order_by("pk")
+    drifts = {}
+    for provider in providers:
+        drift = {}
+        if provider.issued_count != provider.ledger_issued:
+            drift["issued_count"] = (provider.issued_count, provider.ledger_issued)
+        if provider.access_limit != provider.ledger_granted:
+            drift["access_limit"] = (provider.access_limit, provider.ledger_granted)
+        if drift:
+            drifts[provider] = drift
+    return drifts
+
+
+def invoice_charges(invoice: Invoice) -> QuerySet[AccessEntry]:
+    """The ledger charges an invoice counts: its provider's, inside its Moscow month."""
+    start, end = period_bounds(invoice.period)
+    return AccessEntry.objects.filter(
+        provider_id=invoice.provider_id,
+        kind=AccessEntry.Kind.CHARGE,
+        created_at__gte=start,
+        created_at__lt=end,
+    ).order_by("created_at", "id")
+
+
+def invoices_for_period(period: date) -> QuerySet[Invoice]:
+    return (
+        Invoice.objects.filter(period=period)
+        .select_related("provider")
+        .order_by("year", "sequence")
+    )

@@ -162,6 +162,8 @@ Q_CLUSTER = {
     "sync": env_bool("Q_SYNC", False),
 }
 
+TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 24)
+
 # The demo provider's client key, known so that README examples work. Only
 # `seed_demo` uses it, and only with DEBUG on.
 DEMO_CLIENT_KEY = os.environ.get("DEMO_CLIENT_KEY", "demo-client-key-for-local-development")

@@ -2,7 +2,15 @@ from django.http import HttpRequest
 from ninja import Router
 
 from api.endpoint import partner_endpoint
-from api.schemas import ClientInfoIn, ClientInfoOut
+from api.schemas import (
+    ClientInfoIn,
+    ClientInfoOut,
+    ClientUsersIn,
+    ClientUsersOut,
+    TestListIn,
+    TestListOut,
+)
+from api.selectors import client_users_page, test_summary, tests_offered
 from billing.selectors import provider_get_by_client_key, provider_info
 
 router = Router(tags=["client"])
@@ -22,3 +30,40 @@ router = Router(tags=["client"])
 def info(request: HttpRequest, params: ClientInfoIn) -> dict:
     """Returns your payment and tests policy and the issued / limit / remaining counters."""
     return provider_info(provider_get_by_client_key(params.client))
+
+
+@partner_endpoint(
+    router,
+    "/client/users",
+    input_model=ClientUsersIn,
+    output=ClientUsersOut,
+    summary="Your users with their results, page by page",
+    errors={
+        403: "The client is disabled.",
+        404: "Client not found with the provided token.",
+    },
+)
+def users(request: HttpRequest, params: ClientUsersIn) -> dict:
+    """Lists your users in registration order (oldest first), `page_size` (at most
+    500) at a time, each with a summary of its results. A page past the last
+    one is empty."""
+    provider = provider_get_by_client_key(params.client)
+    return client_users_page(provider, params.page, params.page_size)
+
+
+@partner_endpoint(
+    router,
+    "/test/list",
+    input_model=TestListIn,
+    output=TestListOut,
+    summary="The tests available to you",
+    errors={
+        403: "The client is disabled.",
+        404: "Client not found with the provided token.",
+    },
+)
+def test_list(request: HttpRequest, params: TestListIn) -> dict:
+    """Lists the tests your contract lets your users take: their codes (the `test`
+    parameter of other endpoints), titles, kinds and current versions."""
+    provider = provider_get_by_client_key(params.client)
+    return {"tests": [test_summary(q) for q in tests_offered(provider)]}

@@ -2,7 +2,8 @@ from django.http import HttpRequest
 from ninja import Router
 
 from api.endpoint import partner_endpoint
-from api.schemas import UserRegisterIn, UserRegisterOut
+from api.schemas import UserRegisterIn, UserRegisterOut, UserTestsIn, UserTestsOut
+from api.selectors import user_get, user_tests
 from api.services import user_register
 
 router = Router(tags=["users"])
@@ -29,3 +30,20 @@ def register(request: HttpRequest, params: UserRegisterIn) -> dict:
     """
     registration = user_register(client_key=params.client, user_id=params.user_id)
     return {"user_key": str(registration.user_key), "created": registration.created}
+
+
+@partner_endpoint(
+    router,
+    "/user/tests",
+    input_model=UserTestsIn,
+    output=UserTestsOut,
+    summary="Tests a user may still take, and the results the user has",
+    errors={
+        403: "The client is disabled.",
+        404: "User not found with the provided key.",
+    },
+)
+def tests(request: HttpRequest, params: UserTestsIn) -> dict:
+    """Lists the tests your tests policy still lets this user take (`available`)
+    and the results the user has saved (`passed`), oldest first."""
+    return user_tests(user_get(params.user_key, params.client))

@@ -1,0 +1,76 @@
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from ninja import Router
+
+from api.endpoint import partner_endpoint
+from api.schemas import TestGetIn, TestGetOut, TokenCreateIn, TokenCreateOut
+from api.tokens import token_create, token_get
+from catalog.definition import definition_public
+from catalog.selectors import questionnaire_definition
+
+router = Router(tags=["tokens"])
+
+
+@partner_endpoint(
+    router,
+    "/token/create",
+    input_model=TokenCreateIn,
+    output=TokenCreateOut,
+    summary="A one-time access token for one test of one user",
+    errors={
+        400: "A parameter is missing or malformed, or return_url is not on your allowed origins.",
+        403: "The client is disabled.",
+        404: "Client, user or test not found.",
+        412: "The tests policy of this client allows this user no more results of this test.",
+    },
+)
+def create(request: HttpRequest, params: TokenCreateIn) -> dict:
+    """Issues a one-time `access_token` (valid 24 hours) for your user to take one
+    test: open `player_url` (the hosted player, embeddable in an iframe on your
+    allowed origins) or fetch the questions with test/get and save the answers
+    with progress/save and this token. Refused with 412 when the tests policy
+    would refuse the result."""
+    token = token_create(
+        client_key=params.client,
+        user_key=params.user_key,
+        test_code=params.test,
+        return_url=params.return_url,
+    )
+    return {
+        "access_token": str(token.token),
+        "expires_at": token.expires_at,
+        "player_url": request.build_absolute_uri(reverse("player", args=[token.token])),
+    }
+
+
+@partner_endpoint(
+    router,
+    "/test/get",
+    input_model=TestGetIn,
+    output=TestGetOut,
+    summary="The questions of a test, for a token",
+    errors={
+        404: "Access token not found.",
+        409: "The access token was already used.",
+        410: "The access token has expired.",
+    },
+)
+def get(request: HttpRequest, params: TestGetIn) -> JsonResponse:
+    """Returns the test an access token opens: its items and options, without any
+    scoring keys. A browser on one of your allowed origins may call it directly
+    (CORS)."""
+    token = token_get(params.access_token)
+    data = {
+        "access_token": str(token.token),
+        "expires_at": token.expires_at,
+        **definition_public(questionnaire_definition(token.questionnaire)),
+    }
+    response = JsonResponse(
+        data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False}
+    )
+    origin = request.headers.get("Origin", "").rstrip("/").lower()
+    if origin and origin in {o.lower() for o in token.provider.origins}:
+        response["Access-Control-Allow-Origin"] = request.headers["Origin"]
+    response["Vary"] = "Origin"
+    return response

@@ -1,0 +1,135 @@
+"""One-time access tokens: issue, look up for the player, and redeem on save."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from django.conf import settings
+from django.utils import timezone
+
+from api import policies
+from api.exceptions import (
+    AccessTokenExpired,
+    AccessTokenMismatch,
+    AccessTokenNotFound,
+    AccessTokenRedeemed,
+    TestsPolicyRefused,
+    UserNotFound,
+)
+from api.models import AccessToken, ProviderUser, Result
+from api.selectors import test_for_provider
+from billing.models import Provider
+from billing.selectors import provider_get_by_client_key
+from common.errors import InvalidInput
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def return_url_check(provider: Provider, return_url: str) -> str:
+    if not return_url:
+        return ""
+    parts = urlsplit(return_url)
+    allowed = {origin.lower() for origin in provider.origins}
+    if parts.scheme not in {"http", "https"} or origin_of(return_url) not in allowed:
+        raise InvalidInput(
+            'The "return_url" parameter must be an address on one of your allowed origins.'
+        )
+    return return_url
+
+
+def token_create(
+    *, client_key: str, user_key: UUID, test_code: str, return_url: str = ""
+) -> AccessToken:
+    """A new token for one result of ``test_code`` by this user, if the policy allows it."""
+    provider = provider_get_by_client_key(client_key)
+    user = ProviderUser.objects.filter(provider=provider, user_key=user_key).first()
+    if user is None:
+        raise UserNotFound()
+    questionnaire = test_for_provider(provider, test_code)
+    taken = getattr(user, policies.counter_field(questionnaire.kind))
+    if not policies.may_take(provider.tests_policy, questionnaire.kind, taken):
+        raise TestsPolicyRefused()
+    now = timezone.now()
+    return AccessToken.objects.create(
+        provider=provider,
+        user=user,
+        questionnaire=questionnaire,
+        return_url=return_url_check(provider, return_url),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.TOKEN_TTL_HOURS),
+    )
+
+
+def token_get(token: UUID) -> AccessToken:
+    """A usable token with its user, provider and questionnaire; 404, 410 or 409 otherwise."""
+    found = (
+        AccessToken.objects.select_related("provider", "user", "questionnaire")
+        .filter(token=token)
+        .first()
+    )
+    if found is None:
+        raise AccessTokenNotFound()
+    if found.redeemed_at is not None:
+        raise AccessTokenRedeemed()
+    if found.expires_at <= timezone.now():
+        raise AccessTokenExpired()
+    return found
+
+
+def token_for_save(token: UUID, user: ProviderUser, test_code: str) -> AccessToken:
+    """The token a save presents; a redeemed one is returned too (the save is replayed)."""
+    found = AccessToken.objects.select_related("questionnaire").filter(token=token).first()
+    if found is None:
+        raise AccessTokenNotFound()
+    if found.user_id != user.pk or found.questionnaire.code != test_code:
+        raise AccessTokenMismatch()
+    if found.result_id is None and found.expires_at <= timezone.now():
+        raise AccessTokenExpired()
+    return found
+
+
+def token_redeem(token: AccessToken) -> None:
+    """Mark the token used: one conditional UPDATE, so of parallel saves only one wins.
+
+    Runs in the save's transaction; the row lock it takes makes a parallel
+    save wait here until the winner commits its result.
+    """
+    redeemed = AccessToken.objects.filter(
+        pk=token.pk, redeemed_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(redeemed_at=timezone.now())
+    if not redeemed:
+        raise AccessTokenRedeemed()
+
+
+def token_attach_result(token: AccessToken, result: Result) -> None:
+    AccessToken.objects.filter(pk=token.pk).update(result=result)
+
+
+def token_result(token: AccessToken) -> Result | None:
+    """The result a (parallel) redemption of this token saved, if any."""
+    return Result.objects.filter(access_token__pk=token.pk).first()
+
+
+def tokens_purge_expired(batch_size: int = 5000) -> int:
+    """Delete expired tokens in batches of at most ``batch_size`` rows.
+
+    Each batch is its own short statement, so the purge never holds locks on
+    many rows at once and concurrent token/create calls are not blocked.
+    """
+    now = timezone.now()
+    deleted = 0
+    while True:
+        batch = list(
+            AccessToken.objects.filter(expires_at__lte=now)
+            .order_by()
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not batch:
+            return deleted
+        # Nothing references a token, so this is one plain DELETE per batch.
+        deleted += AccessToken.objects.filter(pk__in=batch).delete()[0]
+        if len(batch) < batch_size:
+            return deleted

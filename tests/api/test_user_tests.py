@@ -1,0 +1,84 @@
+import json
+
+import pytest
+
+from tests.api.conftest import answers_for
+from tests.conftest import API, assert_error
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(items) -> list[str]:
+    return [item["code"] for item in items]
+
+
+def test_a_new_user_may_take_every_offered_test(
+    call, make_provider, register, main_test, bonus_test
+):
+    key = register(make_provider(tests_policy="test_plus_bonus"))
+
+    body = call("user/tests", user_key=key).json()
+
+    assert codes(body["available"]) == [main_test.code, bonus_test.code]
+    assert body["available"][0] == {
+        "code": main_test.code,
+        "title": main_test.title,
+        "kind": "main",
+        "version": main_test.version,
+    }
+    assert body["passed"] == []
+
+
+def test_a_taken_test_moves_from_available_to_passed(
+    client, call, make_provider, register, main_test, bonus_test
+):
+    key = register(make_provider(tests_policy="test_plus_bonus"))
+    saved = client.get(
+        API + "progress/save",
+        {"test": main_test.code, "user_key": key, "progress": json.dumps(answers_for(main_test))},
+    ).json()
+
+    body = call("user/tests", user_key=key).json()
+
+    assert codes(body["available"]) == [bonus_test.code]
+    assert len(body["passed"]) == 1
+    assert body["passed"][0]["test"] == main_test.code
+    assert body["passed"][0]["result_key"] == saved["result_key"]
+    assert body["passed"][0]["created_at"]
+
+
+def test_one_test_never_offers_a_bonus(call, make_provider, register, main_test):
+    key = register(make_provider(tests_policy="one_test"))
+
+    assert codes(call("user/tests", user_key=key).json()["available"]) == [main_test.code]
+
+
+def test_unlimited_keeps_offering_taken_tests(
+    client, call, make_provider, register, main_test, bonus_test
+):
+    key = register(make_provider(tests_policy="unlimited"))
+    client.get(
+        API + "progress/save",
+        {"test": main_test.code, "user_key": key, "progress": json.dumps(answers_for(main_test))},
+    )
+
+    body = call("user/tests", user_key=key).json()
+
+    assert codes(body["available"]) == [main_test.code, bonus_test.code]
+    assert len(body["passed"]) == 1
+
+
+def test_an_unknown_user_is_404(call, db):
+    response = call("user/tests", user_key="00000000-0000-4000-8000-000000000000")
+
+    assert_error(response, 404, "User not found with the provided key.")
+
+
+def test_another_providers_client_is_404(
+    call, prepaid_provider, other_provider, register, tests_loaded
+):
+    key = register(prepaid_provider)
+
+    response = call("user/tests", user_key=key, client=other_provider.client_key)
+
+    assert_error(response, 404, "User not found with the provided key.")

@@ -1,0 +1,81 @@
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from billing.excel import (
+    AnnexRow,
+    InvoiceSheet,
+    RegisterRow,
+    invoice_workbook,
+    register_workbook,
+    write_datetime,
+    write_text,
+)
+
+
+def reopened(wb: Workbook):
+    out = BytesIO()
+    wb.save(out)
+    return load_workbook(BytesIO(out.getvalue())).active
+
+
+def test_a_timezone_aware_datetime_is_refused():
+    cell = Workbook().active["A1"]
+
+    with pytest.raises(ValueError, match="naive"):
+        write_datetime(cell, datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+
+
+def test_the_register_writer_refuses_an_aware_issue_time():
+    row = RegisterRow(
+        number="2026-0001",
+        provider="Колледж",
+        period=date(2026, 3, 1),
+        accesses=1,
+        unit_price=Decimal("1.00"),
+        amount=Decimal("1.00"),
+        status="Выставлен",
+        issued_at=datetime(2026, 4, 1, tzinfo=UTC),
+    )
+
+    with pytest.raises(ValueError):
+        register_workbook([row])
+
+
+def test_the_invoice_writer_refuses_an_aware_registration_time():
+    sheet = InvoiceSheet(
+        number="2026-0001",
+        issued_on=date(2026, 4, 1),
+        period=date(2026, 3, 1),
+        seller="Тестодром",
+        buyer="Колледж",
+        item="Доступ",
+        accesses=1,
+        unit_price=Decimal("1.00"),
+        amount=Decimal("1.00"),
+        annex=[AnnexRow("u1", datetime(2026, 3, 2, tzinfo=UTC))],
+    )
+
+    with pytest.raises(ValueError):
+        invoice_workbook(sheet)
+
+
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x","y")', "=1+1", "=cmd|' /C calc'!A0", "@SUM(1)"]
+)
+def test_text_that_looks_like_a_formula_is_written_as_a_string(text):
+    wb = Workbook()
+    write_text(wb.active["A1"], text)
+
+    cell = reopened(wb)["A1"]
+    assert (cell.value, cell.data_type) == (text, "s")
+
+
+def test_characters_excel_cannot_store_are_dropped_instead_of_failing_the_export():
+    wb = Workbook()
+    write_text(wb.active["A1"], "user\x00\x07-1")
+
+    assert reopened(wb)["A1"].value == "user-1"
