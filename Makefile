@@ -20,7 +20,9 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	$(PY) manage.py load_questionnaires
 	$(PY) manage.py seed_demo
+	$(PY) manage.py setup_schedules
 
 run: demo
 	@echo ""
@@ -29,7 +31,10 @@ run: demo
 	@echo "  Admin:      http://$(HOST):$(PORT)/admin/"
 	@echo "  Try:        curl 'http://$(HOST):$(PORT)/partner/api/v2/user/register?client=demo-client-key-for-local-development&user_id=student-1'"
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The task worker runs beside the web server; Ctrl-C stops both.
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(PY) manage.py qcluster & \
+	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

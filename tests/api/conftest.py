@@ -4,11 +4,11 @@ from collections.abc import Callable
 from io import StringIO
 
 import pytest
-from catalog.selectors import questionnaire_definition
 from django.core.management import call_command
 
 from catalog.definition import definition_public
 from catalog.models import Questionnaire
+from catalog.selectors import questionnaire_definition
 
 MAIN = "career-interests"
 

@@ -77,3 +77,15 @@ def test_the_monthly_first_run_is_the_next_1st_at_3_moscow_even_across_a_year():
 def test_the_nightly_first_run_is_the_next_2_30_moscow():
     assert next_night_at_2_30(msk(2026, 3, 15, 1, 0)) == msk(2026, 3, 15, 2, 30)
     assert next_night_at_2_30(msk(2026, 3, 15, 2, 30)) == msk(2026, 3, 16, 2, 30)
+
+
+def test_after_each_run_the_monthly_schedule_moves_to_the_next_1st_at_3_moscow():
+    with time_machine.travel(msk(2026, 1, 15, 12, 0), tick=False):
+        call_command("setup_schedules", stdout=StringIO())
+    monthly = Schedule.objects.get(name=MONTHLY)
+
+    runs = [monthly.next_run]
+    for _ in range(3):
+        runs.append(monthly.calculate_next_run(runs[-1]))
+
+    assert runs == [msk(2026, 2, 1, 3), msk(2026, 3, 1, 3), msk(2026, 4, 1, 3), msk(2026, 5, 1, 3)]

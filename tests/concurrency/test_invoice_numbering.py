@@ -11,8 +11,8 @@ import time_machine
 from django.db import transaction
 
 from billing.invoices import invoice_issue_for_period
-from billing.services import access_charge
 from billing.models import Invoice
+from billing.services import access_charge
 from tests.billing.conftest import msk
 from tests.concurrency.test_registration_race import in_parallel
 

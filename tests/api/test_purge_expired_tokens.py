@@ -1,0 +1,59 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_q.tasks import async_task, result
+
+from api.models import AccessToken, ProviderUser
+from api.tokens import tokens_purge_expired
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user(prepaid_provider, register, tests_loaded) -> ProviderUser:
+    return ProviderUser.objects.get(user_key=register(prepaid_provider))
+
+
+def make_tokens(user: ProviderUser, questionnaire, count: int, *, expired: bool) -> None:
+    now = timezone.now()
+    created = now - timedelta(hours=30) if expired else now
+    AccessToken.objects.bulk_create(
+        AccessToken(
+            provider_id=user.provider_id,
+            user=user,
+            questionnaire=questionnaire,
+            created_at=created,
+            expires_at=created + timedelta(hours=24),
+        )
+        for _ in range(count)
+    )
+
+
+def test_it_deletes_the_expired_tokens_in_batches_and_keeps_the_live(user, main_test):
+    make_tokens(user, main_test, 10_000, expired=True)
+    make_tokens(user, main_test, 100, expired=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        deleted = tokens_purge_expired(batch_size=3000)
+
+    assert deleted == 10_000
+    assert AccessToken.objects.count() == 100
+    assert not AccessToken.objects.filter(expires_at__lte=timezone.now()).exists()
+    deletes = [q for q in queries if q["sql"].startswith("DELETE")]
+    assert len(deletes) == 4  # 3000 + 3000 + 3000 + 1000
+
+
+def test_the_task_runs_through_django_q_and_returns_the_count(user, main_test):
+    make_tokens(user, main_test, 7, expired=True)
+
+    task_id = async_task("api.tasks.purge_expired_tokens")
+
+    assert result(task_id) == 7
+    assert not AccessToken.objects.exists()
+
+
+def test_nothing_to_purge_is_zero(db):
+    assert tokens_purge_expired() == 0
