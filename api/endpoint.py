@@ -100,6 +100,7 @@ def partner_endpoint(
     summary: str,
     errors: dict[int, str],
     headers: list[dict[str, Any]] | None = None,
+    html: bool = False,
 ) -> Callable:
     """Decorate ``func(request, params) -> data`` as GET and POST operations on ``path``."""
 
@@ -110,7 +111,18 @@ def partner_endpoint(
             str(status): {"description": text, "content": ERROR_CONTENT}
             for status, text in statuses.items()
         }
+        if html:
+            described["200"] = {
+                "description": "OK",
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": f"#/components/schemas/{output.__name__}"}
+                    },
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            }
         description = inspect.cleandoc(func.__doc__ or "")
+        operation_name = path.strip("/").replace("/", "_")
 
         for method in ("GET", "POST"):
 
@@ -132,7 +144,7 @@ def partner_endpoint(
                 response=responses,
                 summary=summary,
                 description=description,
-                operation_id=f"{func.__name__}_{method.lower()}",
+                operation_id=f"{operation_name}_{method.lower()}",
                 openapi_extra=extra,
             )
         return func

@@ -97,3 +97,12 @@ def require_postgres() -> None:
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    from tests.api.test_schema_fuzzing import EXAMPLES_SEEN
+
+    if EXAMPLES_SEEN:
+        terminalreporter.section("schemathesis examples per operation")
+        for operation, count in sorted(EXAMPLES_SEEN.items()):
+            terminalreporter.write_line(f"{count:6d}  {operation}")

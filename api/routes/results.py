@@ -71,6 +71,7 @@ def save(request: HttpRequest, params: ProgressSaveIn) -> dict:
     input_model=ResultGetIn,
     output=ResultOut,
     summary="Get a scored result (JSON or a printable page)",
+    html=True,
     errors={404: "Result not found with the provided key."},
 )
 def get(request: HttpRequest, params: ResultGetIn) -> dict | HttpResponse:

@@ -1,0 +1,94 @@
+"""Schema-driven fuzzing of every partner API operation with schemathesis.
+
+Each operation gets at least ``FUZZ_EXAMPLES`` generated requests (valid and
+invalid by the schema) through the WSGI application; none may answer 5xx,
+use an undeclared status, or break the declared response schema.
+"""
+
+import json
+import os
+from collections import Counter
+from io import StringIO
+
+import pytest
+import schemathesis
+from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from billing.services import provider_create
+from catalog.models import Questionnaire
+from tests.conftest import API
+
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
+EXAMPLES_SEEN: Counter[str] = Counter()
+
+
+@pytest.fixture
+def api_schema(transactional_db):
+    return schemathesis.openapi.from_wsgi(API + "openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def known_ids(transactional_db) -> dict[str, str]:
+    """Real identifiers, so half the examples get past the lookups into deeper code."""
+    call_command("load_questionnaires", stdout=StringIO())
+    main = Questionnaire.objects.get(kind="main")
+    _, key = provider_create(
+        name="Fuzz", payment_policy="postpaid", tests_policy="unlimited", client_key="fuzz-key"
+    )
+    http = Client()
+    user_key = http.get(API + "user/register", {"client": key, "user_id": "u"}).json()["user_key"]
+    token = http.get(
+        API + "token/create", {"client": key, "user_key": user_key, "test": main.code}
+    ).json()["access_token"]
+    progress = {str(n): "a" for n in range(1, 21)}
+    result_key = http.post(
+        API + "progress/save",
+        {"test": main.code, "user_key": user_key, "progress": json.dumps(progress)},
+    ).json()["result_key"]
+    return {
+        "client": key,
+        "user_key": user_key,
+        "test": main.code,
+        "access_token": token,
+        "result_key": result_key,
+    }
+
+
+def with_known_ids(values: object, known: dict[str, str]) -> None:
+    if isinstance(values, dict):
+        for name in values.keys() & known.keys():
+            values[name] = known[name]
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+def test_no_generated_request_breaks_the_contract(case, known_ids):
+    EXAMPLES_SEEN[case.operation.label] += 1
+    if EXAMPLES_SEEN[case.operation.label] % 2:
+        with_known_ids(case.query, known_ids)
+        with_known_ids(case.body, known_ids)
+    case.call_and_validate(
+        checks=[
+            not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+        ]
+    )
