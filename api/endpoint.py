@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Router
 
 from api.params import ApiInput, parse
+from api.ratelimit import rate_limit_request
 from api.schemas import ErrorOut
 
 CLIENT_HEADER_DOC = {
@@ -29,7 +30,9 @@ ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/E
 ALWAYS_POSSIBLE = {
     400: "A required parameter is missing or empty, or a parameter is malformed.",
     405: "The method is neither GET nor POST.",
+    429: "Too many requests; the Retry-After header says when to retry.",
     500: "Internal server error.",
+    503: "The database is unavailable; retry after a few seconds.",
 }
 
 
@@ -127,7 +130,9 @@ def partner_endpoint(
         for method in ("GET", "POST"):
 
             def view(request: HttpRequest) -> Any:
-                return func(request, parse(request, input_model))
+                params = parse(request, input_model)
+                rate_limit_request(request, getattr(params, "client", None))
+                return func(request, params)
 
             extra: dict[str, Any] = {"responses": described}
             if method == "GET":

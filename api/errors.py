@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -24,6 +25,7 @@ from common.errors import (
     InvalidInput,
     NotFound,
     PolicyRefused,
+    RateLimited,
 )
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ STATUS_BY_ERROR: list[tuple[type[DomainError], int]] = [
     (Conflict, 409),
     (Gone, 410),
     (PolicyRefused, 412),
+    (RateLimited, 429),
 ]
 
 # Messages for failures that happen before or outside our views.
@@ -47,7 +50,9 @@ DEFAULT_MESSAGES = {
     405: "Method not allowed: partner API endpoints accept GET and POST.",
     413: "The request body is too large.",
     500: "Internal server error.",
+    503: "The database is unavailable; retry after a few seconds.",
 }
+DB_RETRY_AFTER = "5"
 
 ERROR_MESSAGE_TOO_BIG = DEFAULT_MESSAGES[413]
 
@@ -63,31 +68,43 @@ def error_response(status: int, message: str) -> JsonResponse:
     return JsonResponse({"error": {"code": status, "message": message}}, status=status)
 
 
+def domain_error_response(exc: DomainError) -> JsonResponse:
+    response = error_response(status_for(exc), exc.message)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def database_unavailable(exc: Exception) -> JsonResponse:
+    # Connection refused, timed out or dropped: the connect_timeout bounds the
+    # wait, Django discards the broken connection at the end of the request,
+    # and the next request connects afresh once the database is back.
+    logger.error("Database unavailable: %s", exc)
+    response = error_response(503, DEFAULT_MESSAGES[503])
+    response["Retry-After"] = DB_RETRY_AFTER
+    return response
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
-    def handler(status_of: Callable[[Exception], tuple[int, str]]):
+    def fixed(status: int, message: Callable[[Exception], str]):
         def handle(request: HttpRequest, exc: Exception) -> HttpResponse:
-            status, message = status_of(exc)
-            return error_response(status, message)
+            return error_response(status, message(exc))
 
         return handle
 
+    api.add_exception_handler(DomainError, lambda request, exc: domain_error_response(exc))
+    api.add_exception_handler(OperationalError, lambda request, exc: database_unavailable(exc))
+    api.add_exception_handler(InterfaceError, lambda request, exc: database_unavailable(exc))
+    api.add_exception_handler(RequestDataTooBig, fixed(413, lambda exc: ERROR_MESSAGE_TOO_BIG))
+    # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
     api.add_exception_handler(
-        DomainError,
-        handler(lambda exc: (status_for(exc), exc.message)),  # type: ignore[attr-defined]
-    )
-    api.add_exception_handler(RequestDataTooBig, handler(lambda exc: (413, ERROR_MESSAGE_TOO_BIG)))
-    api.add_exception_handler(
-        # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
-        SuspiciousOperation,
-        handler(lambda exc: (400, f"The request was refused: {exc}")),
+        SuspiciousOperation, fixed(400, lambda exc: f"The request was refused: {exc}")
     )
     api.add_exception_handler(
         HttpError,
-        handler(lambda exc: (exc.status_code, str(exc))),  # type: ignore[attr-defined]
+        lambda request, exc: error_response(exc.status_code, str(exc)),  # type: ignore[attr-defined]
     )
-    api.add_exception_handler(
-        NinjaValidationError, handler(lambda exc: (400, DEFAULT_MESSAGES[400]))
-    )
+    api.add_exception_handler(NinjaValidationError, fixed(400, lambda exc: DEFAULT_MESSAGES[400]))
     api.add_exception_handler(Exception, _internal_error)
 
 
@@ -124,4 +141,6 @@ class PartnerApiErrorMiddleware:
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if not request.path.startswith(API_PREFIX):
             return None
+        if isinstance(exc, OperationalError | InterfaceError):
+            return database_unavailable(exc)
         return _internal_error(request, exc)

@@ -43,3 +43,11 @@ class PolicyRefused(DomainError):
 class MissingParameter(InvalidInput):
     def __init__(self, name: str) -> None:
         super().__init__(f'The required "{name}" parameter is missing.')
+
+
+class RateLimited(DomainError):
+    default_message = "Too many requests: slow down and retry after the given number of seconds."
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__()

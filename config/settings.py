@@ -164,6 +164,39 @@ Q_CLUSTER = {
 
 TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 24)
 
+
+def cache_from_url(url: str) -> dict:
+    """``locmem://`` (one process), ``db://table`` (shared) or ``redis://host:port/db``."""
+    parts = urlsplit(url)
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if parts.scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": parts.netloc or "cache_table",
+        }
+    if parts.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(f"CACHE_URL scheme {parts.scheme!r} is not supported.")
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}
+
+
+def rate(name: str, default: str) -> tuple[int, int]:
+    """ "requests/seconds" from the environment; "0" turns the limit off."""
+    value = os.environ.get(name, default)
+    if value.strip() == "0":
+        return (0, 0)
+    requests, _, seconds = value.partition("/")
+    return (int(requests), int(seconds or 60))
+
+
+API_RATE_LIMITS = {
+    "client": rate("API_RATE_LIMIT_CLIENT", "1200/60"),
+    "ip": rate("API_RATE_LIMIT_IP", "600/60"),
+}
+
 # The demo provider's client key, known so that README examples work. Only
 # `seed_demo` uses it, and only with DEBUG on.
 DEMO_CLIENT_KEY = os.environ.get("DEMO_CLIENT_KEY", "demo-client-key-for-local-development")
@@ -186,3 +219,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# Staff dashboards (reports app): Django's own login, then the provider list.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "reports:providers"

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -21,6 +22,13 @@ API = "/partner/api/v2/"
 def tasks_run_synchronously(monkeypatch) -> None:
     """django-q2 runs tasks in the calling process, so tests see their effects at once."""
     monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings) -> None:
+    """Rate limits are off unless a test turns them on (tests/api/test_rate_limits.py)."""
+    settings.API_RATE_LIMITS = {"client": (0, 0), "ip": (0, 0)}
+    cache.clear()
 
 
 @pytest.fixture

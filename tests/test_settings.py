@@ -11,10 +11,12 @@ ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k" * 20 + "-strong-production-secret-key-0123456789"
 
 
-def manage_check(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+def manage_check(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "CACHE_URL"
+    }
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", "check", *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -68,3 +70,27 @@ def test_a_database_url_gives_persistent_postgresql_connections():
     )
     assert db["CONN_MAX_AGE"] > 0
     assert db["CONN_HEALTH_CHECKS"] is True
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": STRONG_KEY,
+    "DJANGO_ALLOWED_HOSTS": "api.testodrome.example",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://api.testodrome.example",
+    "CACHE_URL": "db://cache_table",
+}
+
+
+def test_the_deploy_check_passes_with_production_settings():
+    result = manage_check("--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_warns_about_rate_limits_in_a_per_process_cache():
+    result = manage_check(
+        "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "CACHE_URL": "locmem://"}
+    )
+
+    assert result.returncode != 0
+    assert "api.W001" in result.stdout + result.stderr

@@ -1,0 +1,41 @@
+"""Request rate limits per client key, or per IP address for requests without a key.
+
+Fixed-window counters live in Django's cache: one store shared by every
+worker in production (database cache or Redis), local memory in
+development. Limits come from settings as (requests, seconds); 0 disables.
+"""
+
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from billing.keys import client_key_hash
+from common.errors import RateLimited
+
+
+def rate_limit_check(scope: str, ident: str) -> None:
+    limit, window = settings.API_RATE_LIMITS.get(scope, (0, 0))
+    if not limit:
+        return
+    now = time.time()
+    bucket = int(now // window)
+    key = f"rl:{scope}:{ident}:{bucket}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=window + 1)
+        count = 1
+    if count > limit:
+        raise RateLimited(retry_after=max(1, math.ceil((bucket + 1) * window - now)))
+
+
+def rate_limit_request(request: HttpRequest, client_key: str | None) -> None:
+    if client_key:
+        # The hash, not the key: cache keys may end up in logs and dumps.
+        rate_limit_check("client", client_key_hash(client_key)[:32])
+    else:
+        rate_limit_check("ip", request.META.get("REMOTE_ADDR", "unknown"))
