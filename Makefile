@@ -22,6 +22,7 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_questionnaires
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_staff
 	$(PY) manage.py setup_schedules
 
 run: demo
@@ -31,10 +32,7 @@ run: demo
 	@echo "  Admin:      http://$(HOST):$(PORT)/admin/"
 	@echo "  Try:        curl 'http://$(HOST):$(PORT)/partner/api/v2/user/register?client=demo-client-key-for-local-development&user_id=student-1'"
 	@echo ""
-	@# The task worker runs beside the web server; Ctrl-C stops both.
-	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py qcluster & \
-	  $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	PY=$(PY) bin/dev-server $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -130,8 +130,8 @@ class ResultGetIn(ApiInput):
 class ScaleOut(Schema):
     code: str
     title: str
-    raw: float
-    max: float
+    raw: int | float = Field(description="Whole points for sum scales, a mean for mean scales.")
+    max: int | float
     percent: float
     band: str
     interpretation: str
