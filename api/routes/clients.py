@@ -15,6 +15,11 @@ from billing.selectors import provider_get_by_client_key, provider_info
 
 router = Router(tags=["client"])
 
+CLIENT_ERRORS = {
+    403: "The client is disabled.",
+    404: "Client not found with the provided token.",
+}
+
 
 @partner_endpoint(
     router,
@@ -22,10 +27,7 @@ router = Router(tags=["client"])
     input_model=ClientInfoIn,
     output=ClientInfoOut,
     summary="Your contract and access counters",
-    errors={
-        403: "The client is disabled.",
-        404: "Client not found with the provided token.",
-    },
+    errors=CLIENT_ERRORS,
 )
 def info(request: HttpRequest, params: ClientInfoIn) -> dict:
     """Returns your payment and tests policy and the issued / limit / remaining counters."""
@@ -38,10 +40,7 @@ def info(request: HttpRequest, params: ClientInfoIn) -> dict:
     input_model=ClientUsersIn,
     output=ClientUsersOut,
     summary="Your users with their results, page by page",
-    errors={
-        403: "The client is disabled.",
-        404: "Client not found with the provided token.",
-    },
+    errors=CLIENT_ERRORS,
 )
 def users(request: HttpRequest, params: ClientUsersIn) -> dict:
     """Lists your users in registration order (oldest first), `page_size` (at most
@@ -57,10 +56,7 @@ def users(request: HttpRequest, params: ClientUsersIn) -> dict:
     input_model=TestListIn,
     output=TestListOut,
     summary="The tests available to you",
-    errors={
-        403: "The client is disabled.",
-        404: "Client not found with the provided token.",
-    },
+    errors=CLIENT_ERRORS,
 )
 def test_list(request: HttpRequest, params: TestListIn) -> dict:
     """Lists the tests your contract lets your users take: their codes (the `test`
