@@ -29,6 +29,7 @@ run: demo
 	@echo ""
 	@echo "Testodrome is starting on http://$(HOST):$(PORT)/"
 	@echo "  API docs:   http://$(HOST):$(PORT)/partner/api/v2/docs"
+	@echo "  Dashboard:  http://$(HOST):$(PORT)/reports/  (demo-staff / demo-staff-password)"
 	@echo "  Admin:      http://$(HOST):$(PORT)/admin/"
 	@echo "  Try:        curl 'http://$(HOST):$(PORT)/partner/api/v2/user/register?client=demo-client-key-for-local-development&user_id=student-1'"
 	@echo ""

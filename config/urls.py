@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 from api.http import api
 from api.player import play
@@ -8,4 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("partner/api/v2/", api.urls),
     path("partner/v2/play/<uuid:token>/", play, name="player"),
+    path("reports/", include("reports.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
 ]

@@ -1,0 +1,246 @@
+"""Excel export of a provider's filtered users and results.
+
+Rows are streamed from the database (``iterator``) into openpyxl's
+write-only workbook, which spools each sheet to a temporary file, so memory
+stays flat however many results there are. pandas is not used here: a
+DataFrame would hold the whole list in memory, which is exactly what
+streaming avoids, and the typed-cell writers are per cell anyway.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
+
+from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import JSONField
+from django.utils import timezone
+from openpyxl import Workbook
+
+from api.models import ProviderUser, Result
+from billing.models import Provider
+from catalog.models import Questionnaire
+from catalog.selectors import questionnaire_definition
+from reports.filters import UserFilter
+from reports.sheets import EXCEL_MAX_ROWS, Column, SheetStream, write_rows
+
+# Exports with more rows than this are built by the task worker, not in the request.
+ASYNC_THRESHOLD = 5_000
+PROGRESS_EVERY = 1_000
+CHUNK = 2_000
+
+SUMMARY_SHEET = "Сводка"
+USERS_SHEET = "Пользователи"
+SUMMARY_COLUMNS = (
+    Column("Тест", "text", 40),
+    Column("Код", "text", 20),
+    Column("Результатов", "int", 14),
+    Column("Пользователей", "int", 15),
+    Column("Первый результат", "datetime", 20),
+    Column("Последний результат", "datetime", 20),
+)
+USER_COLUMNS = (
+    Column("ID пользователя", "text", 24),
+    Column("Зарегистрирован", "datetime", 20),
+    Column("Результатов", "int", 13),
+    Column("Последний результат", "datetime", 20),
+    Column("Ведущий тип (основной тест)", "text", 36),
+)
+RESULT_COLUMNS = (
+    Column("ID пользователя", "text", 24),
+    Column("Зарегистрирован", "datetime", 20),
+    Column("Дата результата", "datetime", 20),
+    Column("Версия", "int", 8),
+    Column("Ведущий тип", "text", 36),
+)
+
+
+@dataclass(frozen=True)
+class TestPart:
+    code: str
+    title: str
+    results: int
+    users: int
+    first: datetime
+    last: datetime
+    scales: list[tuple[str, str]]  # (code, title) over every exported version
+
+
+def export_results(provider: Provider, user_filter: UserFilter) -> QuerySet[Result]:
+    results = Result.objects.filter(user__provider=provider).filter(user_filter.results_q())
+    if user_filter.search:
+        results = results.filter(user__user_id__icontains=user_filter.search)
+    return results
+
+
+def export_users(provider: Provider, user_filter: UserFilter) -> QuerySet[ProviderUser]:
+    return user_filter.users(ProviderUser.objects.filter(provider=provider))
+
+
+def export_size(provider: Provider, user_filter: UserFilter) -> int:
+    """Rows the export will have: users plus results (the summary is negligible)."""
+    return (
+        export_users(provider, user_filter).count() + export_results(provider, user_filter).count()
+    )
+
+
+def export_tests(results: QuerySet[Result]) -> list[TestPart]:
+    """Per test code: counts and the union of scale columns of its exported versions."""
+    grouped = list(
+        results.values("questionnaire_id")
+        .annotate(n=Count("id"), users=Count("user", distinct=True))
+        .annotate(first=Min("created_at"), last=Max("created_at"))
+        .order_by()
+    )
+    per_code_users = dict(
+        results.values_list("questionnaire__code")
+        .annotate(users=Count("user", distinct=True))
+        .order_by()
+    )
+    versions = Questionnaire.objects.filter(pk__in=[row["questionnaire_id"] for row in grouped])
+    by_pk = {q.pk: q for q in versions}
+    parts: dict[str, dict] = {}
+    for row in sorted(grouped, key=lambda r: -by_pk[r["questionnaire_id"]].version):
+        q = by_pk[row["questionnaire_id"]]
+        part = parts.setdefault(
+            q.code,
+            {"title": q.title, "results": 0, "first": row["first"], "last": row["last"]},
+        )
+        part["results"] += row["n"]
+        part["first"], part["last"] = (
+            min(part["first"], row["first"]),
+            max(part["last"], row["last"]),
+        )
+        scales = part.setdefault("scales", {})
+        for scale in questionnaire_definition(q).scales:
+            scales.setdefault(scale.code, scale.title)
+    return [
+        TestPart(
+            code=code,
+            title=p["title"],
+            results=p["results"],
+            users=per_code_users[code],
+            first=p["first"],
+            last=p["last"],
+            scales=list(p["scales"].items()),
+        )
+        for code, p in sorted(parts.items())
+    ]
+
+
+def users_xlsx(
+    provider: Provider,
+    user_filter: UserFilter,
+    out: BinaryIO | str,
+    *,
+    max_rows: int = EXCEL_MAX_ROWS,
+    on_progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write the workbook to ``out``; returns the number of data rows written."""
+    results = export_results(provider, user_filter)
+    tests = export_tests(results)
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    users_with_results = results.aggregate(n=Count("user", distinct=True))["n"]
+    _summary(wb, taken, provider, user_filter, tests, users_with_results)
+    written = 0
+
+    def tick() -> None:
+        nonlocal written
+        written += 1
+        if on_progress and written % PROGRESS_EVERY == 0:
+            on_progress(written)
+
+    users = SheetStream(wb, USERS_SHEET, USER_COLUMNS, taken, max_rows)
+    for user in _users_rows(provider, user_filter):
+        users.append(user)
+        tick()
+    users.close()
+
+    for part in tests:
+        columns = list(RESULT_COLUMNS)
+        for _, title in part.scales:
+            columns += [
+                Column(f"{title}: балл", "number", 12),
+                Column(f"{title}: уровень", "text", 16),
+            ]
+        sheet = SheetStream(wb, part.title, columns, taken, max_rows)
+        for result in _results_of(results, part.code):
+            scores = {s["code"]: s for s in result.scales}
+            row = [
+                result.user.user_id,
+                result.user.registered_at,
+                result.created_at,
+                result.questionnaire.version,
+                ", ".join(result.outcome.get("titles", [])),
+            ]
+            for code, _ in part.scales:
+                score = scores.get(code, {})
+                row += [score.get("raw"), score.get("band")]
+            sheet.append(row)
+            tick()
+        sheet.close()
+    wb.save(out)
+    if on_progress:
+        on_progress(written)
+    return written
+
+
+def _summary(
+    wb: Workbook,
+    taken: set[str],
+    provider: Provider,
+    user_filter: UserFilter,
+    tests: list[TestPart],
+    users_with_results: int,
+) -> None:
+    rows = [[t.title, t.code, t.results, t.users, t.first, t.last] for t in tests]
+    rows.append(["Итого", None, sum(t.results for t in tests), users_with_results, None, None])
+    rows.append([None] * 6)
+    rows.append(["Провайдер", provider.name, None, None, None, None])
+    rows.append(["Фильтр", user_filter.describe(), None, None, None, None])
+    rows.append(["Сформировано", None, None, None, timezone.now(), None])
+    write_rows(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, rows, taken)
+
+
+def _users_rows(provider: Provider, user_filter: UserFilter):
+    matching = Result.objects.filter(user_filter.results_q(), user=OuterRef("pk"))
+    latest_main = matching.filter(questionnaire__kind=Questionnaire.Kind.MAIN).order_by(
+        "-created_at", "-pk"
+    )
+    users = (
+        export_users(provider, user_filter)
+        .annotate(
+            n_results=Count("results", filter=user_filter.results_q("results__")),
+            last_result=Max("results__created_at", filter=user_filter.results_q("results__")),
+            main_outcome=Subquery(latest_main.values("outcome")[:1], output_field=JSONField()),
+        )
+        .order_by("registered_at", "pk")
+        .only("user_id", "registered_at")
+    )
+    for user in users.iterator(chunk_size=CHUNK):
+        outcome = user.main_outcome or {}
+        yield [
+            user.user_id,
+            user.registered_at,
+            user.n_results,
+            user.last_result,
+            ", ".join(outcome.get("titles", [])),
+        ]
+
+
+def _results_of(results: QuerySet[Result], code: str):
+    return (
+        results.filter(questionnaire__code=code)
+        .select_related("user", "questionnaire")
+        .only(
+            "created_at",
+            "scales",
+            "outcome",
+            "user__user_id",
+            "user__registered_at",
+            "questionnaire__version",
+        )
+        .order_by("user__registered_at", "user_id", "created_at", "pk")
+        .iterator(chunk_size=CHUNK)
+    )

@@ -1,0 +1,99 @@
+"""The users/results filter: parsed once from the query string, applied by selectors."""
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from api.models import ProviderUser, Result
+from billing.periods import MOSCOW
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    search: str = ""
+    test: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @property
+    def narrows_results(self) -> bool:
+        return bool(self.test or self.date_from or self.date_to)
+
+    def results_q(self, prefix: str = "") -> Q:
+        """Results that match, as seen from ``prefix`` (e.g. ``"results__"``)."""
+        q = Q()
+        if self.test:
+            q &= Q(**{f"{prefix}questionnaire__code": self.test})
+        # Staff think in Moscow calendar days, whatever the server's zone.
+        if self.date_from:
+            start = datetime.combine(self.date_from, time.min, MOSCOW)
+            q &= Q(**{f"{prefix}created_at__gte": start})
+        if self.date_to:
+            end = datetime.combine(self.date_to + timedelta(days=1), time.min, MOSCOW)
+            q &= Q(**{f"{prefix}created_at__lt": end})
+        return q
+
+    def users(self, users: QuerySet[ProviderUser]) -> QuerySet[ProviderUser]:
+        if self.search:
+            users = users.filter(user_id__icontains=self.search)
+        if self.narrows_results:
+            matching = Result.objects.filter(self.results_q(), user=OuterRef("pk"))
+            users = users.filter(Exists(matching))
+        return users
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        for key in ("date_from", "date_to"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "UserFilter":
+        return cls(
+            search=data.get("search") or "",
+            test=data.get("test") or "",
+            date_from=date.fromisoformat(data["date_from"]) if data.get("date_from") else None,
+            date_to=date.fromisoformat(data["date_to"]) if data.get("date_to") else None,
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.search:
+            parts.append(f"ID содержит «{self.search}»")
+        if self.test:
+            parts.append(f"тест {self.test}")
+        if self.date_from:
+            parts.append(f"с {self.date_from:%d.%m.%Y}")
+        if self.date_to:
+            parts.append(f"по {self.date_to:%d.%m.%Y}")
+        return ", ".join(parts) or "без фильтров"
+
+
+class UserFilterForm(forms.Form):
+    search = forms.CharField(label="ID пользователя", required=False, max_length=255)
+    test = forms.ChoiceField(label="Тест", required=False)
+    date_from = forms.DateField(
+        label="С", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label="По",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, tests: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["test"].choices = [("", "Все тесты"), *tests]
+
+    def user_filter(self) -> UserFilter:
+        """The valid part of the filter: a bad field is dropped (and shown), never a 500."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return UserFilter(
+            search=(data.get("search") or "").strip(),
+            test=data.get("test") or "",
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

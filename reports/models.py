@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from billing.models import Provider
+
+
+class StaffMembership(models.Model):
+    """Binds a Django account to one provider it may see, with what it may see there.
+
+    Operators (``is_staff``) need no membership: they see every provider.
+    """
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", "Просмотр результатов"
+        ACCOUNTANT = "accountant", "Бухгалтер"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name="сотрудник",
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="memberships", verbose_name="провайдер"
+    )
+    role = models.CharField("роль", max_length=12, choices=Role.choices)
+    created_at = models.DateTimeField("добавлен", default=timezone.now)
+
+    class Meta:
+        verbose_name = "доступ сотрудника"
+        verbose_name_plural = "доступы сотрудников"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "provider"], name="staff_membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["viewer", "accountant"]), name="staff_membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.provider} ({self.get_role_display()})"
+
+
+class ExportJob(models.Model):
+    """A large Excel export built in the background; the file lives under ``VAR_DIR/exports``."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "В очереди"
+        RUNNING = "running", "Формируется"
+        DONE = "done", "Готов"
+        FAILED = "failed", "Ошибка"
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="export_jobs", verbose_name="провайдер"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="кто запросил",
+    )
+    filters = models.JSONField("фильтры", default=dict)
+    status = models.CharField(
+        "статус", max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total = models.PositiveIntegerField("строк всего", default=0)
+    progress = models.PositiveIntegerField("строк записано", default=0)
+    # A bare file name inside the exports folder, never a path from outside it.
+    file_name = models.CharField("файл", max_length=200, blank=True)
+    error = models.TextField("ошибка", blank=True)
+    created_at = models.DateTimeField("создан", default=timezone.now)
+    finished_at = models.DateTimeField("завершён", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "выгрузка в Excel"
+        verbose_name_plural = "выгрузки в Excel"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "running", "done", "failed"]),
+                name="export_job_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Выгрузка {self.pk} ({self.provider_id})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, self.progress * 100 // self.total) if self.total else 0

@@ -1,0 +1,165 @@
+"""Reads behind the staff pages. Every function takes a provider already checked by
+``reports.access``; the query count of each is fixed, whatever the data size."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from uuid import UUID
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.http import Http404
+from django.utils import timezone
+
+from api.models import ProviderUser, Result
+from billing.models import Provider
+from billing.periods import MOSCOW, period_bounds, period_current
+from catalog.models import Questionnaire
+from catalog.selectors import questionnaire_definition, questionnaires_current
+from reports.filters import UserFilter
+
+PAGE_SIZE = 50
+CHART_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    provider: Provider
+    users: int
+    results: int
+    results_this_month: int
+    days: list[date]
+    registrations_per_day: list[int]
+    results_per_day: list[int]
+    results_per_test: list[tuple[str, int]]
+    leading: list[tuple[str, list[tuple[str, int]]]]  # per main test: (title, [(type, count)])
+
+    @property
+    def usage_percent(self) -> float | None:
+        if not self.provider.is_prepaid:
+            return None
+        capacity = self.provider.access_limit + self.provider.overdraft
+        return min(100.0, 100 * self.provider.issued_count / capacity) if capacity else 100.0
+
+
+def tests_titles() -> dict[str, str]:
+    """Code -> title of the current version of every published questionnaire."""
+    return {q.code: q.title for q in questionnaires_current()}
+
+
+def scale_titles(questionnaire: Questionnaire) -> dict[str, str]:
+    return {scale.code: scale.title for scale in questionnaire_definition(questionnaire).scales}
+
+
+def provider_dashboard(provider: Provider, today: date | None = None) -> Dashboard:
+    today = today or timezone.localdate(timezone=MOSCOW)
+    days = [today - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1)]
+    since = datetime.combine(days[0], time.min, MOSCOW)
+    month_start, month_end = period_bounds(period_current())
+    results = Result.objects.filter(user__provider=provider)
+    totals = results.aggregate(
+        all=Count("id"),
+        month=Count("id", filter=Q(created_at__gte=month_start, created_at__lt=month_end)),
+    )
+    registrations = _per_day(
+        ProviderUser.objects.filter(provider=provider, registered_at__gte=since), "registered_at"
+    )
+    per_day = _per_day(results.filter(created_at__gte=since), "created_at")
+    titles = tests_titles()
+    per_test = (
+        results.values("questionnaire__code")
+        .annotate(n=Count("id"))
+        .order_by("-n", "questionnaire__code")
+    )
+    return Dashboard(
+        provider=provider,
+        users=ProviderUser.objects.filter(provider=provider).count(),
+        results=totals["all"],
+        results_this_month=totals["month"],
+        days=days,
+        registrations_per_day=[registrations.get(day, 0) for day in days],
+        results_per_day=[per_day.get(day, 0) for day in days],
+        results_per_test=[
+            (titles.get(row["questionnaire__code"], row["questionnaire__code"]), row["n"])
+            for row in per_test
+        ],
+        leading=_leading_types(results),
+    )
+
+
+def _per_day(rows: QuerySet, field: str) -> dict[date, int]:
+    grouped = (
+        rows.annotate(day=TruncDate(field, tzinfo=MOSCOW))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["day"]: row["n"] for row in grouped}
+
+
+def _leading_types(results: QuerySet[Result]) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Per main test, how often each type leads; a tie counts for every leading type,
+    because the outcome reports all of them (DESIGN §7)."""
+    current = {q.code: q for q in questionnaires_current() if q.kind == Questionnaire.Kind.MAIN}
+    grouped = (
+        results.filter(questionnaire__code__in=list(current))
+        .values("questionnaire__code", "outcome__leading")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = {code: {} for code in current}
+    for row in grouped:
+        per_type = counts[row["questionnaire__code"]]
+        for scale in row["outcome__leading"] or []:
+            per_type[scale] = per_type.get(scale, 0) + row["n"]
+    charts = []
+    for code, per_type in counts.items():
+        if not per_type:
+            continue
+        titles = scale_titles(current[code])
+        ordered = [(titles.get(c, c), per_type.get(c, 0)) for c in titles] + [
+            (c, n) for c, n in per_type.items() if c not in titles
+        ]
+        charts.append((current[code].title, ordered))
+    return charts
+
+
+def users_page(provider: Provider, user_filter: UserFilter, page: int | str = 1) -> Page:
+    """Newest users first, each with its matching results: three queries for any page size."""
+    users = user_filter.users(ProviderUser.objects.filter(provider=provider))
+    results = (
+        Result.objects.filter(user_filter.results_q())
+        .select_related("questionnaire")
+        .only(
+            "result_key",
+            "created_at",
+            "outcome",
+            "user_id",
+            "questionnaire__code",
+            "questionnaire__title",
+            "questionnaire__kind",
+        )
+        .order_by("created_at", "pk")
+    )
+    users = users.order_by("-registered_at", "-pk").prefetch_related(
+        Prefetch("results", queryset=results, to_attr="shown_results")
+    )
+    return Paginator(users, PAGE_SIZE).get_page(page)
+
+
+def user_leading(user: ProviderUser) -> list[str]:
+    """The leading type(s) of the user's latest shown main-test result."""
+    main = [r for r in user.shown_results if r.questionnaire.kind == Questionnaire.Kind.MAIN]
+    return main[-1].outcome.get("titles", []) if main else []
+
+
+def result_for_provider(provider: Provider, result_key: UUID) -> Result:
+    result = (
+        Result.objects.select_related("user", "questionnaire")
+        .defer("questionnaire__definition")
+        .filter(result_key=result_key, user__provider=provider)
+        .first()
+    )
+    if result is None:
+        raise Http404("Результат не найден.")
+    return result

@@ -1,0 +1,122 @@
+"""Write-only worksheets that roll over to a next sheet before Excel's row limit.
+
+Cells go through ``billing.excel``'s writers, so partner text is always a
+text cell (``=...`` never becomes a formula) and times must be naive Moscow.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from billing.excel import BOLD, DATETIME, INTEGER, write_datetime, write_number, write_text
+from billing.periods import moscow_naive
+
+EXCEL_MAX_ROWS = 1_048_576
+SHEET_TITLE_MAX = 31
+DECIMAL = "0.00"
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+Kind = Literal["text", "int", "number", "datetime"]
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: Kind
+    width: int = 14
+
+
+def sheet_title(base: str, part: int, taken: set[str]) -> str:
+    suffix = f" ({part})" if part > 1 else ""
+    clean = _SHEET_FORBIDDEN.sub(" ", base).strip("' ") or "Лист"
+    title = clean[: SHEET_TITLE_MAX - len(suffix)] + suffix
+    n = 2
+    while title.lower() in {t.lower() for t in taken}:
+        tail = f" ~{n}{suffix}"
+        title = clean[: SHEET_TITLE_MAX - len(tail)] + tail
+        n += 1
+    taken.add(title)
+    return title
+
+
+def _cell(ws: WriteOnlyWorksheet, kind: Kind, value: Any) -> Cell | None:
+    if value is None or value == "":
+        return None
+    cell = WriteOnlyCell(ws)
+    if kind == "text":
+        return write_text(cell, value)
+    if kind == "datetime":
+        naive = moscow_naive(value) if value.tzinfo else value
+        return write_datetime(cell, naive, DATETIME)
+    if isinstance(value, float):
+        # Decimal keeps the two places a mean scale is rounded to.
+        return write_number(cell, Decimal(str(value)), DECIMAL)
+    return write_number(cell, value, INTEGER)
+
+
+class SheetStream:
+    """Rows of one logical table; a full sheet continues on "<title> (2)" with the header."""
+
+    def __init__(
+        self,
+        workbook: Workbook,
+        title: str,
+        columns: Sequence[Column],
+        taken: set[str],
+        max_rows: int = EXCEL_MAX_ROWS,
+    ) -> None:
+        if max_rows < 2:
+            raise ValueError("A sheet needs room for the header and one row.")
+        self.workbook, self.title, self.columns = workbook, title, columns
+        self.taken, self.max_rows = taken, max_rows
+        self.part = 0
+        self.sheet: WriteOnlyWorksheet | None = None
+        self.rows = 0
+        self._open()
+
+    def _open(self) -> None:
+        self._close()
+        self.part += 1
+        ws = self.workbook.create_sheet(sheet_title(self.title, self.part, self.taken))
+        # Widths and panes must be set before the first row of a write-only sheet.
+        for n, column in enumerate(self.columns, start=1):
+            ws.column_dimensions[get_column_letter(n)].width = column.width
+        ws.freeze_panes = "A2"
+        header = [write_text(WriteOnlyCell(ws), column.title) for column in self.columns]
+        for cell in header:
+            cell.font = BOLD
+        ws.append(header)
+        self.sheet, self.rows = ws, 1
+
+    def append(self, values: Sequence[Any]) -> None:
+        if self.rows >= self.max_rows:
+            self._open()
+        ws = self.sheet
+        ws.append([_cell(ws, c.kind, v) for c, v in zip(self.columns, values, strict=True)])
+        self.rows += 1
+
+    def _close(self) -> None:
+        if self.sheet is not None:
+            last = get_column_letter(len(self.columns))
+            self.sheet.auto_filter.ref = f"A1:{last}{max(self.rows, 2)}"
+
+    def close(self) -> None:
+        self._close()
+        self.sheet = None
+
+
+def write_rows(
+    workbook: Workbook, title: str, columns: Sequence[Column], rows: list[list], taken: set[str]
+) -> None:
+    stream = SheetStream(workbook, title, columns, taken)
+    for row in rows:
+        stream.append(row)
+    stream.close()

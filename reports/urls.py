@@ -1,0 +1,27 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.provider_list, name="providers"),
+    path("invoices/", views.invoices, name="invoices"),
+    path("invoices/register.xlsx", views.invoices_register, name="invoices_register"),
+    path("invoices/<int:pk>.xlsx", views.invoice_download, name="invoice_download"),
+    path("invoices/<int:pk>/paid/", views.invoice_paid, name="invoice_paid"),
+    path("providers/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("providers/<slug:slug>/users/", views.users, name="users"),
+    path("providers/<slug:slug>/users/export/", views.users_export, name="users_export"),
+    path("providers/<slug:slug>/exports/<int:pk>/", views.export_job, name="export_job"),
+    path(
+        "providers/<slug:slug>/exports/<int:pk>/download/",
+        views.export_job_download,
+        name="export_job_download",
+    ),
+    path(
+        "providers/<slug:slug>/results/<uuid:result_key>/",
+        views.result_detail,
+        name="result",
+    ),
+]

@@ -1,0 +1,216 @@
+"""Staff pages: parse the request, ask ``reports.access`` for the scope, call a selector.
+
+Every view is behind ``login_required`` and resolves the provider, result,
+job or invoice through ``reports.access``: out of scope means 404.
+"""
+
+import tempfile
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from api.selectors import result_as_dict
+from billing.exports import (
+    XLSX_CONTENT_TYPE,
+    invoice_filename,
+    invoice_register_xlsx,
+    invoice_xlsx,
+    register_filename,
+)
+from billing.invoices import invoice_mark_paid
+from billing.models import Invoice
+from billing.periods import period_parse
+from common.errors import InvalidInput
+from reports import access, exports, selectors
+from reports.access import Area
+from reports.charts import daily_columns, horizontal_bars
+from reports.filters import UserFilterForm
+from reports.models import ExportJob
+from reports.services import export_job_create, export_job_path
+
+
+def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """Render inside the shared layout, whose switcher lists the user's providers."""
+    context["nav_providers"] = list(access.providers_visible(request.user).only("slug", "name"))
+    context["nav_invoices"] = access.providers_visible(request.user, Area.INVOICES).exists()
+    return render(request, template, context)
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def provider_list(request: HttpRequest) -> HttpResponse:
+    providers = access.providers_visible(request.user).order_by("name")
+    return _page(request, "reports/provider_list.html", {"providers": providers})
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    provider = access.provider_for_user(request.user, slug, Area.DASHBOARD)
+    data = selectors.provider_dashboard(provider)
+    context = {
+        "provider": provider,
+        "data": data,
+        "may_see_results": access.providers_visible(request.user, Area.RESULTS)
+        .filter(pk=provider.pk)
+        .exists(),
+        "daily": daily_columns(data.days, [data.registrations_per_day, data.results_per_day]),
+        "per_test": horizontal_bars(data.results_per_test),
+        "leading": [(title, horizontal_bars(rows)) for title, rows in data.leading],
+    }
+    return _page(request, "reports/dashboard.html", context)
+
+
+def _filter_form(data, provider_titles: dict[str, str]) -> UserFilterForm:
+    return UserFilterForm(data, tests=sorted(provider_titles.items(), key=lambda kv: kv[1]))
+
+
+@login_required
+@require_GET
+def users(request: HttpRequest, slug: str) -> HttpResponse:
+    provider = access.provider_for_user(request.user, slug, Area.RESULTS)
+    form = _filter_form(request.GET, selectors.tests_titles())
+    user_filter = form.user_filter()
+    page = selectors.users_page(provider, user_filter, request.GET.get("page", 1))
+    rows = [(user, selectors.user_leading(user)) for user in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "provider": provider,
+        "form": form,
+        "filter": user_filter,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+    }
+    return _page(request, "reports/users.html", context)
+
+
+@login_required
+@require_POST
+def users_export(request: HttpRequest, slug: str) -> HttpResponse:
+    provider = access.provider_for_user(request.user, slug, Area.RESULTS)
+    user_filter = _filter_form(request.POST, selectors.tests_titles()).user_filter()
+    size = exports.export_size(provider, user_filter)
+    if size > exports.ASYNC_THRESHOLD:
+        job = export_job_create(
+            provider=provider, user_filter=user_filter, requested_by=request.user, total=size
+        )
+        return redirect("reports:export_job", slug=provider.slug, pk=job.pk)
+    # A temporary file, not bytes in memory: the workbook is zipped on save.
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it when sent
+    exports.users_xlsx(provider, user_filter, out)
+    out.seek(0)
+    filename = f"{provider.slug}-results-{date.today():%Y-%m-%d}.xlsx"
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+def _job(request: HttpRequest, slug: str, pk: int) -> ExportJob:
+    provider = access.provider_for_user(request.user, slug, Area.RESULTS)
+    job = ExportJob.objects.select_related("provider").filter(pk=pk, provider=provider).first()
+    if job is None:
+        raise Http404("Выгрузка не найдена.")
+    return job
+
+
+@login_required
+@require_GET
+def export_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    job = _job(request, slug, pk)
+    context = {"provider": job.provider, "job": job, "ready": export_job_path(job) is not None}
+    return _page(request, "reports/export_job.html", context)
+
+
+@login_required
+@require_GET
+def export_job_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    job = _job(request, slug, pk)
+    path = export_job_path(job)
+    if path is None:
+        raise Http404("Файл выгрузки ещё не готов или удалён.")
+    filename = f"{job.provider.slug}-results-{job.created_at:%Y-%m-%d}-{job.pk}.xlsx"
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
+
+
+@login_required
+@require_GET
+def result_detail(request: HttpRequest, slug: str, result_key) -> HttpResponse:
+    provider = access.provider_for_user(request.user, slug, Area.RESULTS)
+    result = selectors.result_for_provider(provider, result_key)
+    context = {"provider": provider, "result": result_as_dict(result)}
+    return _page(request, "reports/result.html", context)
+
+
+def _invoices_filtered(request: HttpRequest) -> tuple[object, dict]:
+    """The user's invoices narrowed by ``period`` (YYYY-MM) and ``provider`` (slug)."""
+    invoices = access.invoices_visible(request.user).select_related("provider")
+    chosen = {"period": request.GET.get("period", ""), "provider": request.GET.get("provider", "")}
+    if chosen["period"]:
+        try:
+            invoices = invoices.filter(period=period_parse(chosen["period"]))
+        except InvalidInput:
+            messages.error(request, "Период указывается как ГГГГ-ММ.")
+            chosen["period"] = ""
+    if chosen["provider"]:
+        provider = access.provider_for_user(request.user, chosen["provider"], Area.INVOICES)
+        invoices = invoices.filter(provider=provider)
+    return invoices.order_by("-period", "provider__name", "pk"), chosen
+
+
+@login_required
+@require_GET
+def invoices(request: HttpRequest) -> HttpResponse:
+    if not access.providers_visible(request.user, Area.INVOICES).exists():
+        raise Http404("Счета недоступны.")
+    rows, chosen = _invoices_filtered(request)
+    context = {
+        "page": Paginator(rows, 50).get_page(request.GET.get("page", 1)),
+        "chosen": chosen,
+        "providers": access.providers_visible(request.user, Area.INVOICES).order_by("name"),
+        "is_operator": access.is_operator(request.user),
+        "query": request.GET.urlencode(),
+    }
+    return _page(request, "reports/invoices.html", context)
+
+
+@login_required
+@require_GET
+def invoices_register(request: HttpRequest) -> HttpResponse:
+    if not access.providers_visible(request.user, Area.INVOICES).exists():
+        raise Http404("Счета недоступны.")
+    rows, chosen = _invoices_filtered(request)
+    label = chosen["period"] or "all"
+    return _xlsx(invoice_register_xlsx(rows.order_by("year", "sequence")), register_filename(label))
+
+
+@login_required
+@require_GET
+def invoice_download(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = access.invoice_for_user(request.user, pk)
+    return _xlsx(invoice_xlsx(invoice), invoice_filename(invoice))
+
+
+@login_required
+@require_POST
+def invoice_paid(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice: Invoice = access.invoice_for_operator(request.user, pk)
+    if invoice_mark_paid(invoice=invoice):
+        messages.success(request, f"Счёт № {invoice.number} отмечен оплаченным.")
+    else:
+        messages.info(request, f"Счёт № {invoice.number} уже был оплачен.")
+    back = request.POST.get("back", "")
+    return redirect(f"{reverse('reports:invoices')}?{back}" if back else "reports:invoices")

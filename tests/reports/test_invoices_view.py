@@ -1,0 +1,96 @@
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from billing.excel import REGISTER_SHEET
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def invoices(make_invoice, provider_a, make_provider):
+    other = make_provider(name="Центр", slug="centre", payment_policy="postpaid", access_limit=0)
+    return [
+        make_invoice(provider_a, date(2026, 1, 1), 1),
+        make_invoice(provider_a, date(2026, 2, 1), 2),
+        make_invoice(other, date(2026, 1, 1), 3),
+    ]
+
+
+def numbers(response) -> list[str]:
+    return [invoice.number for invoice in response.context["page"]]
+
+
+def test_an_accountant_sees_only_their_providers_invoices(client, accountant_a, invoices):
+    client.force_login(accountant_a)
+
+    response = client.get(reverse("reports:invoices"))
+
+    assert numbers(response) == ["2026-0002", "2026-0001"]
+    assert "Отметить оплаченным" not in response.content.decode()
+
+
+def test_an_operator_sees_all_and_filters_by_period_and_provider(client, operator, invoices):
+    client.force_login(operator)
+
+    assert numbers(client.get(reverse("reports:invoices"), {"period": "2026-01"})) == [
+        "2026-0001",
+        "2026-0003",
+    ]
+    only = client.get(reverse("reports:invoices"), {"period": "2026-01", "provider": "centre"})
+    assert numbers(only) == ["2026-0003"]
+    assert "Отметить оплаченным" in only.content.decode()
+
+
+def test_a_malformed_period_is_reported_and_ignored(client, operator, invoices):
+    client.force_login(operator)
+
+    response = client.get(reverse("reports:invoices"), {"period": "январь"})
+
+    assert len(numbers(response)) == 3
+    assert "ГГГГ-ММ" in response.content.decode()
+
+
+def test_the_register_download_holds_the_listed_invoices(client, accountant_a, invoices):
+    client.force_login(accountant_a)
+
+    response = client.get(reverse("reports:invoices_register"), {"period": "2026-01"})
+
+    assert response["Content-Disposition"] == 'attachment; filename="invoices-2026-01.xlsx"'
+    ws = load_workbook(BytesIO(response.content))[REGISTER_SHEET]
+    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["2026-0001", "Итого"]
+
+
+def test_a_single_invoice_downloads_as_its_workbook(client, accountant_a, invoices):
+    client.force_login(accountant_a)
+
+    response = client.get(reverse("reports:invoice_download", args=[invoices[0].pk]))
+
+    assert response["Content-Disposition"] == 'attachment; filename="invoice-2026-0001.xlsx"'
+    assert load_workbook(BytesIO(response.content))["Счёт"]["B1"].value == "2026-0001"
+
+
+def test_an_operator_marks_an_invoice_paid_once(client, operator, invoices):
+    client.force_login(operator)
+    url = reverse("reports:invoice_paid", args=[invoices[0].pk])
+
+    first = client.post(url, {"back": "period=2026-01"}, follow=True)
+    again = client.post(url, follow=True)
+
+    invoices[0].refresh_from_db()
+    assert invoices[0].status == "paid" and invoices[0].paid_at
+    assert first.redirect_chain[-1][0] == reverse("reports:invoices") + "?period=2026-01"
+    assert "отмечен оплаченным" in first.content.decode()
+    assert "уже был оплачен" in again.content.decode()
+
+
+def test_an_accountant_cannot_mark_paid(client, accountant_a, invoices):
+    client.force_login(accountant_a)
+
+    response = client.post(reverse("reports:invoice_paid", args=[invoices[0].pk]))
+
+    invoices[0].refresh_from_db()
+    assert response.status_code == 404 and invoices[0].status == "issued"
