@@ -13,7 +13,7 @@ PLOT_HEIGHT = 150
 PLOT_LEFT = 34
 PLOT_RIGHT = 20  # room for the last date label
 ROW_HEIGHT = 28
-LABEL_WIDTH = 235
+LABEL_WIDTH = 290
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def horizontal_bars(rows: list[tuple[str, int]]) -> BarChart:
             y=n * ROW_HEIGHT + 4,
             width=round(room * value / top, 1),
             value=value,
-            label=label if len(label) <= 28 else label[:27] + "…",
+            label=label if len(label) <= 32 else label[:31] + "…",
             percent=round(100 * value / total, 1),
         )
         for n, (label, value) in enumerate(rows)
