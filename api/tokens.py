@@ -67,6 +67,7 @@ def token_get(token: UUID) -> AccessToken:
     """A usable token with its user, provider and questionnaire; 404, 410 or 409 otherwise."""
     found = (
         AccessToken.objects.select_related("provider", "user", "questionnaire")
+        .defer("questionnaire__definition")
         .filter(token=token)
         .first()
     )
@@ -81,7 +82,12 @@ def token_get(token: UUID) -> AccessToken:
 
 def token_for_save(token: UUID, user: ProviderUser, test_code: str) -> AccessToken:
     """The token a save presents; a redeemed one is returned too (the save is replayed)."""
-    found = AccessToken.objects.select_related("questionnaire").filter(token=token).first()
+    found = (
+        AccessToken.objects.select_related("questionnaire")
+        .defer("questionnaire__definition")
+        .filter(token=token)
+        .first()
+    )
     if found is None:
         raise AccessTokenNotFound()
     if found.user_id != user.pk or found.questionnaire.code != test_code:

@@ -15,13 +15,18 @@ def providers_by_client_key(key: str) -> QuerySet[Provider]:
     return Provider.objects.filter(client_key_hash=keys.client_key_hash(key))
 
 
+def provider_state_check(is_active: bool | None) -> None:
+    """Refuse a client key that matched no provider (None) or a disabled one."""
+    if is_active is None:
+        raise ClientNotFound()
+    if not is_active:
+        raise ProviderDisabled()
+
+
 def provider_usable(provider: Provider | None) -> Provider:
     """The provider itself if it may use the API; ClientNotFound or ProviderDisabled otherwise."""
-    if provider is None:
-        raise ClientNotFound()
-    if not provider.is_active:
-        raise ProviderDisabled()
-    return provider
+    provider_state_check(None if provider is None else provider.is_active)
+    return provider  # type: ignore[return-value]
 
 
 def provider_get_by_client_key(key: str) -> Provider:

@@ -101,13 +101,9 @@ def access_charge(*, provider_id: int, reference: str, actor: str = "api") -> No
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("access_charge must run inside a transaction.")
-    updated = (
-        Provider.objects.filter(pk=provider_id)
-        .filter(CHARGE_ALLOWED)
-        .update(issued_count=F("issued_count") + 1)
-    )
-    if not updated:
-        raise AccessLimitReached()
+    # The ledger row goes first and the counter last: the UPDATE takes the
+    # provider's row lock, which every registration of the provider waits
+    # for, so it is held only from here to the commit.
     AccessEntry.objects.create(
         provider_id=provider_id,
         kind=AccessEntry.Kind.CHARGE,
@@ -115,3 +111,11 @@ def access_charge(*, provider_id: int, reference: str, actor: str = "api") -> No
         reference=reference,
         actor=actor,
     )
+    updated = (
+        Provider.objects.filter(pk=provider_id)
+        .filter(CHARGE_ALLOWED)
+        .update(issued_count=F("issued_count") + 1)
+    )
+    if not updated:
+        # Raising rolls the caller's transaction back, ledger row included.
+        raise AccessLimitReached()

@@ -1,5 +1,7 @@
 """Reads of the catalog."""
 
+import time
+
 from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 
 from catalog.definition import Definition, definition_parse
@@ -11,13 +13,28 @@ from catalog.models import Questionnaire
 _definitions: dict[tuple[int, int, str], Definition] = {}
 
 
+# The current version of each code, kept for a few seconds: every save and token
+# asks for it, and it changes only when an operator loads or unpublishes a file.
+CURRENT_TTL_SECONDS = 10.0
+_current: dict[str, tuple[float, Questionnaire]] = {}
+
+
 def questionnaire_current(code: str) -> Questionnaire:
-    """The latest published version of a questionnaire."""
+    """The latest published version of a questionnaire (at most CURRENT_TTL_SECONDS old)."""
+    cached = _current.get(code)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    # The definition JSON is parsed once per process (questionnaire_definition),
+    # so the row is read without it: it is most of the row's bytes.
     questionnaire = (
-        Questionnaire.objects.filter(code=code, is_published=True).order_by("-version").first()
+        Questionnaire.objects.filter(code=code, is_published=True)
+        .defer("definition")
+        .order_by("-version")
+        .first()
     )
     if questionnaire is None:
         raise QuestionnaireNotFound(code)
+    _current[code] = (time.monotonic() + CURRENT_TTL_SECONDS, questionnaire)
     return questionnaire
 
 
@@ -34,9 +51,9 @@ def questionnaires_current() -> list[Questionnaire]:
         output_field=IntegerField(),
     )
     return list(
-        Questionnaire.objects.filter(is_published=True, version=Subquery(latest)).order_by(
-            main_first, "code"
-        )
+        Questionnaire.objects.filter(is_published=True, version=Subquery(latest))
+        .defer("definition")
+        .order_by(main_first, "code")
     )
 
 
@@ -51,3 +68,4 @@ def questionnaire_definition(questionnaire: Questionnaire) -> Definition:
 
 def questionnaire_definition_cache_clear() -> None:
     _definitions.clear()
+    _current.clear()

@@ -12,6 +12,7 @@ from django.db import transaction
 from catalog.definition import Definition, definition_parse
 from catalog.errors import DefinitionInvalid
 from catalog.models import Questionnaire
+from catalog.selectors import questionnaire_definition_cache_clear
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,9 @@ def questionnaire_load_many(paths: Iterable[Path]) -> list[LoadOutcome]:
             raise DefinitionInvalid(f'{path.name}: code "{code}" is also in {codes[code].name}')
         codes[code] = path
     with transaction.atomic():
-        return [_store(entry) for entry in parsed]
+        outcomes = [_store(entry) for entry in parsed]
+    questionnaire_definition_cache_clear()  # this process serves the new versions at once
+    return outcomes
 
 
 def _parse(path: Path) -> _Parsed:

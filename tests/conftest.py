@@ -14,6 +14,7 @@ from django_q.conf import Conf
 from billing.models import Provider
 from billing.selectors import provider_ledger_drift
 from billing.services import provider_create
+from catalog.selectors import questionnaire_definition_cache_clear
 
 API = "/partner/api/v2/"
 
@@ -22,6 +23,12 @@ API = "/partner/api/v2/"
 def tasks_run_synchronously(monkeypatch) -> None:
     """django-q2 runs tasks in the calling process, so tests see their effects at once."""
     monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_catalog_caches() -> None:
+    """Per-process catalog caches must not carry rows over from another test's database."""
+    questionnaire_definition_cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from ninja import Router
 
 from api.endpoint import partner_endpoint
 from api.schemas import ProgressSaveIn, ProgressSaveOut, ResultGetIn, ResultOut
-from api.selectors import result_as_dict, result_get
+from api.selectors import result_data
 from api.services import progress_save
 from common.errors import InvalidInput
 
@@ -78,8 +78,7 @@ def get(request: HttpRequest, params: ResultGetIn) -> dict | HttpResponse:
     """Returns the scored result: every scale with its raw score, maximum, percent,
     band and interpretation, the outcome (leading scales) and the normalised
     answers. With `format=html`, a self-contained printable page in Russian."""
-    result = result_get(params.result_key)
-    data = result_as_dict(result)
+    data = result_data(params.result_key)
     if params.format == "html":
         return HttpResponse(render_to_string("api/result.html", {"result": data}))
     return data

@@ -1,9 +1,8 @@
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from ninja import Router
 
-from api.endpoint import partner_endpoint
+from api.endpoint import json_response, partner_endpoint
 from api.schemas import TestGetIn, TestGetOut, TokenCreateIn, TokenCreateOut
 from api.tokens import token_create, token_get
 from catalog.definition import definition_public
@@ -56,7 +55,7 @@ def create(request: HttpRequest, params: TokenCreateIn) -> dict:
         410: "The access token has expired.",
     },
 )
-def get(request: HttpRequest, params: TestGetIn) -> JsonResponse:
+def get(request: HttpRequest, params: TestGetIn) -> HttpResponseBase:
     """Returns the test an access token opens: its items and options, without any
     scoring keys. A browser on one of your allowed origins may call it directly
     (CORS)."""
@@ -66,9 +65,7 @@ def get(request: HttpRequest, params: TestGetIn) -> JsonResponse:
         "expires_at": token.expires_at,
         **definition_public(questionnaire_definition(token.questionnaire)),
     }
-    response = JsonResponse(
-        data, encoder=DjangoJSONEncoder, json_dumps_params={"ensure_ascii": False}
-    )
+    response = json_response(data)
     origin = request.headers.get("Origin", "").rstrip("/").lower()
     if origin and origin in {o.lower() for o in token.provider.origins}:
         response["Access-Control-Allow-Origin"] = request.headers["Origin"]

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -5,8 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from catalog.errors import QuestionnaireNotFound
 from catalog.models import Questionnaire
 from catalog.selectors import (
+    CURRENT_TTL_SECONDS,
     questionnaire_current,
     questionnaire_definition,
+    questionnaire_definition_cache_clear,
     questionnaires_current,
 )
 from catalog.services import questionnaire_load, questionnaire_load_many
@@ -32,7 +36,20 @@ def test_the_current_version_is_the_latest_published(tiny_v2):
     assert questionnaire_current("tiny").version == 2
 
     Questionnaire.objects.filter(pk=tiny_v2.pk).update(is_published=False)
+    questionnaire_definition_cache_clear()
 
+    assert questionnaire_current("tiny").version == 1
+
+
+def test_an_unpublished_version_is_served_until_the_short_cache_expires(tiny_v2, monkeypatch):
+    now = time.monotonic()
+    monkeypatch.setattr("catalog.selectors.time.monotonic", lambda: now)
+    assert questionnaire_current("tiny").version == 2
+    Questionnaire.objects.filter(pk=tiny_v2.pk).update(is_published=False)
+
+    assert questionnaire_current("tiny").version == 2
+
+    monkeypatch.setattr("catalog.selectors.time.monotonic", lambda: now + CURRENT_TTL_SECONDS + 0.1)
     assert questionnaire_current("tiny").version == 1
 
 
@@ -46,6 +63,7 @@ def test_an_unknown_code_is_not_found():
 
 def test_a_questionnaire_with_no_published_version_is_not_found(tiny_v2):
     Questionnaire.objects.update(is_published=False)
+    questionnaire_definition_cache_clear()
 
     with pytest.raises(QuestionnaireNotFound):
         questionnaire_current("tiny")
