@@ -20,14 +20,12 @@ from billing.selectors import provider_usable
 from catalog.errors import QuestionnaireNotFound
 from catalog.models import Questionnaire
 from catalog.selectors import questionnaire_current, questionnaires_current
+from common.queries import unique_row
 
 
 def user_get(user_key: UUID, client_key: str | None = None) -> ProviderUser:
     """The user with its provider in one query; with ``client_key``, only that provider's."""
-    # [:1] rather than first(): the key is unique, an ORDER BY would only cost.
-    user = next(
-        iter(ProviderUser.objects.select_related("provider").filter(user_key=user_key)[:1]), None
-    )
+    user = unique_row(ProviderUser.objects.select_related("provider").filter(user_key=user_key))
     if user is None:
         raise UserNotFound()
     if client_key is not None and user.provider.client_key_hash != keys.client_key_hash(client_key):

@@ -21,6 +21,7 @@ from api.selectors import test_for_provider
 from billing.models import Provider
 from billing.selectors import provider_get_by_client_key
 from common.errors import InvalidInput
+from common.queries import unique_row
 
 
 def origin_of(url: str) -> str:
@@ -45,7 +46,7 @@ def token_create(
 ) -> AccessToken:
     """A new token for one result of ``test_code`` by this user, if the policy allows it."""
     provider = provider_get_by_client_key(client_key)
-    user = ProviderUser.objects.filter(provider=provider, user_key=user_key).first()
+    user = unique_row(ProviderUser.objects.filter(provider=provider, user_key=user_key))
     if user is None:
         raise UserNotFound()
     questionnaire = test_for_provider(provider, test_code)
@@ -65,11 +66,10 @@ def token_create(
 
 def token_get(token: UUID) -> AccessToken:
     """A usable token with its user, provider and questionnaire; 404, 410 or 409 otherwise."""
-    found = (
+    found = unique_row(
         AccessToken.objects.select_related("provider", "user", "questionnaire")
         .defer("questionnaire__definition")
         .filter(token=token)
-        .first()
     )
     if found is None:
         raise AccessTokenNotFound()
@@ -82,11 +82,10 @@ def token_get(token: UUID) -> AccessToken:
 
 def token_for_save(token: UUID, user: ProviderUser, test_code: str) -> AccessToken:
     """The token a save presents; a redeemed one is returned too (the save is replayed)."""
-    found = (
+    found = unique_row(
         AccessToken.objects.select_related("questionnaire")
         .defer("questionnaire__definition")
         .filter(token=token)
-        .first()
     )
     if found is None:
         raise AccessTokenNotFound()
@@ -116,7 +115,7 @@ def token_attach_result(token: AccessToken, result: Result) -> None:
 
 def token_result(token: AccessToken) -> Result | None:
     """The result a (parallel) redemption of this token saved, if any."""
-    return Result.objects.filter(access_token__pk=token.pk).first()
+    return unique_row(Result.objects.filter(access_token__pk=token.pk))
 
 
 def tokens_purge_expired(batch_size: int = 5000) -> int:

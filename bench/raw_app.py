@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -60,10 +61,9 @@ QUESTIONNAIRE_COLUMNS = (
 P_ID, P_POLICY, P_TESTS_POLICY, P_ALLOWED, P_ACTIVE = 0, 5, 10, 11, 13
 
 SQL_REGISTER_LOOKUP = (
-    f'SELECT {PROVIDER_COLUMNS}, known."user_key" AS "known_user_key" FROM "billing_provider" '
-    'LEFT OUTER JOIN "api_provideruser" known ON ("billing_provider"."id" = known."provider_id" '
-    'AND (known."user_id" = %s)) WHERE "billing_provider"."client_key_hash" = %s '
-    'ORDER BY "billing_provider"."name" ASC LIMIT 1'
+    'SELECT p."id", p."is_active", u."user_key" FROM "billing_provider" p '
+    'LEFT JOIN "api_provideruser" u ON u."provider_id" = p."id" AND u."user_id" = %s '
+    'WHERE p."client_key_hash" = %s'
 )
 SQL_USER_INSERT = (
     'INSERT INTO "api_provideruser" ("provider_id", "user_id", "user_key", "registered_at", '
@@ -87,7 +87,7 @@ SQL_USER_EXISTING = (
 SQL_USER_WITH_PROVIDER = (
     f'SELECT {USER_COLUMNS}, {PROVIDER_COLUMNS} FROM "api_provideruser" INNER JOIN '
     '"billing_provider" ON ("api_provideruser"."provider_id" = "billing_provider"."id") '
-    'WHERE "api_provideruser"."user_key" = %s ORDER BY "api_provideruser"."id" ASC LIMIT 1'
+    'WHERE "api_provideruser"."user_key" = %s LIMIT 1'
 )
 SQL_QUESTIONNAIRE_CURRENT = (
     f'SELECT {QUESTIONNAIRE_COLUMNS} FROM "catalog_questionnaire" WHERE '
@@ -108,17 +108,11 @@ SQL_RESULT_INSERT = (
     '%s, %s) RETURNING "api_result"."id"'
 )
 SQL_RESULT_GET = (
-    'SELECT "api_result"."id", "api_result"."result_key", "api_result"."user_id", '
-    '"api_result"."questionnaire_id", "api_result"."answers", "api_result"."scales", '
-    '"api_result"."outcome", "api_result"."idempotency_key", "api_result"."created_at", '
-    f'{USER_COLUMNS}, "catalog_questionnaire"."id", "catalog_questionnaire"."code", '
-    '"catalog_questionnaire"."version", "catalog_questionnaire"."kind", '
-    '"catalog_questionnaire"."title", "catalog_questionnaire"."checksum", '
-    '"catalog_questionnaire"."is_published", "catalog_questionnaire"."created_at" '
-    'FROM "api_result" INNER JOIN "api_provideruser" ON ("api_result"."user_id" = '
-    '"api_provideruser"."id") INNER JOIN "catalog_questionnaire" ON '
-    '("api_result"."questionnaire_id" = "catalog_questionnaire"."id") '
-    'WHERE "api_result"."result_key" = %s ORDER BY "api_result"."id" ASC LIMIT 1'
+    'SELECT r."created_at", r."scales", r."outcome", r."answers", q."code", q."title", '
+    'q."version", u."user_id" FROM "api_result" r '
+    'JOIN "api_provideruser" u ON u."id" = r."user_id" '
+    'JOIN "catalog_questionnaire" q ON q."id" = r."questionnaire_id" '
+    'WHERE r."result_key" = %s'
 )
 SQL_PROVIDER_BY_KEY = (
     f'SELECT {PROVIDER_COLUMNS} FROM "billing_provider" WHERE '
@@ -325,23 +319,40 @@ def user_register(params: dict, environ) -> dict:
     client, user_id = required(params, "client"), required(params, "user_id")
     conn = db()
     row = conn.execute(SQL_REGISTER_LOOKUP, (user_id, key_hash(client))).fetchone()
-    usable(row)
-    if row[-1] is not None:
-        return {"user_key": str(row[-1]), "created": False}
+    if row is None:
+        raise ApiError(404, "Client not found with the provided token.")
+    if not row[1]:
+        raise ApiError(403, "This client is disabled.")
+    if row[2] is not None:
+        return {"user_key": str(row[2]), "created": False}
     user_key, now = uuid.uuid4(), datetime.now(UTC)
     try:
         with conn.transaction():
-            conn.execute(SQL_USER_INSERT, (row[P_ID], user_id, user_key, now, 0, 0))
-            charged = conn.execute(SQL_CHARGE, (row[P_ID], "postpaid")).rowcount
+            conn.execute(SQL_USER_INSERT, (row[0], user_id, user_key, now, 0, 0))
+            conn.execute(
+                SQL_LEDGER_INSERT, (row[0], "charge", 1, user_id, "api", datetime.now(UTC))
+            )
+            charged = conn.execute(SQL_CHARGE, (row[0], "postpaid")).rowcount
             if not charged:
                 raise ApiError(412, "The prepaid access limit is reached.")
-            conn.execute(
-                SQL_LEDGER_INSERT, (row[P_ID], "charge", 1, user_id, "api", datetime.now(UTC))
-            )
     except psycopg.errors.UniqueViolation:
-        existing = conn.execute(SQL_USER_EXISTING, (row[P_ID], user_id)).fetchone()
+        existing = conn.execute(SQL_USER_EXISTING, (row[0], user_id)).fetchone()
         return {"user_key": str(existing[3]), "created": False}
     return {"user_key": str(user_key), "created": True}
+
+
+_current: dict[str, tuple[float, object]] = {}
+
+
+def questionnaire_current(conn, test: str):
+    """Cached for 10 s per process, as the application does."""
+    cached = _current.get(test)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    q = conn.execute(SQL_QUESTIONNAIRE_CURRENT, (test,)).fetchone()
+    if q is not None:
+        _current[test] = (time.monotonic() + 10.0, q)
+    return q
 
 
 def progress_save(params: dict, environ) -> dict:
@@ -362,7 +373,7 @@ def progress_save(params: dict, environ) -> dict:
     if client and provider[3] != key_hash(client):
         raise ApiError(404, "User not found with the provided key.")
     usable(provider)
-    q = conn.execute(SQL_QUESTIONNAIRE_CURRENT, (test,)).fetchone()
+    q = questionnaire_current(conn, test)
     if q is None or not offered(provider, q):
         raise ApiError(404, f'Test not found with the provided "test" value: "{test}".')
     scorer = scorer_for(q)
@@ -402,15 +413,15 @@ def result_get(params: dict, environ) -> dict:
     if row is None:
         raise ApiError(404, "Result not found with the provided key.")
     return {
-        "result_key": str(row[1]),
-        "test": row[17],
-        "test_title": row[20],
-        "test_version": row[18],
-        "user_id": row[11],
-        "created_at": iso(row[8]),
-        "scales": row[5],
-        "outcome": row[6],
-        "answers": row[4],
+        "result_key": str(result_key),
+        "test": row[4],
+        "test_title": row[5],
+        "test_version": row[6],
+        "user_id": row[7],
+        "created_at": iso(row[0]),
+        "scales": row[1],
+        "outcome": row[2],
+        "answers": row[3],
     }
 
 
@@ -424,7 +435,7 @@ def token_create(params: dict, environ) -> dict:
     user = conn.execute(SQL_USER_OF_PROVIDER, (provider[P_ID], user_key)).fetchone()
     if user is None:
         raise ApiError(404, "User not found with the provided key.")
-    q = conn.execute(SQL_QUESTIONNAIRE_CURRENT, (test,)).fetchone()
+    q = questionnaire_current(conn, test)
     if q is None or not offered(provider, q):
         raise ApiError(404, f'Test not found with the provided "test" value: "{test}".')
     limit = result_limit(provider[P_TESTS_POLICY], q[3])

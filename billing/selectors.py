@@ -8,6 +8,7 @@ from billing import keys
 from billing.errors import ClientNotFound, ProviderDisabled
 from billing.models import AccessEntry, Invoice, Provider
 from billing.periods import period_bounds
+from common.queries import unique_row
 
 
 def providers_by_client_key(key: str) -> QuerySet[Provider]:
@@ -30,7 +31,7 @@ def provider_usable(provider: Provider | None) -> Provider:
 
 
 def provider_get_by_client_key(key: str) -> Provider:
-    return provider_usable(providers_by_client_key(key).first())
+    return provider_usable(unique_row(providers_by_client_key(key)))
 
 
 def provider_info(provider: Provider) -> dict:
