@@ -11,7 +11,7 @@ def rate_limit_store_is_shared(app_configs, **kwargs) -> list[Warning]:
         return [
             Warning(
                 "API rate limits are counted in a per-process memory cache.",
-                hint="Set CACHE_URL to db://cache_table (then run createcachetable) or redis://…",
+                hint="Set CACHE_URL to redis://… (or db://cache_table after createcachetable).",
                 id="api.W001",
             )
         ]
