@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from ninja import Router
 
 from api.params import ApiInput, parse
-from api.ratelimit import rate_limit_request
+from api.ratelimit import rate_limit_address, rate_limit_client
 from api.schemas import ErrorOut
 
 CLIENT_HEADER_DOC = {
@@ -140,8 +140,9 @@ def partner_endpoint(
         for method in ("GET", "POST"):
 
             def view(request: HttpRequest) -> Any:
+                rate_limit_address(request)
                 params = parse(request, input_model)
-                rate_limit_request(request, getattr(params, "client", None))
+                rate_limit_client(getattr(params, "client", None))
                 return json_response(func(request, params))
 
             extra: dict[str, Any] = {"responses": described}

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -96,6 +97,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(OperationalError, lambda request, exc: database_unavailable(exc))
     api.add_exception_handler(InterfaceError, lambda request, exc: database_unavailable(exc))
     api.add_exception_handler(RequestDataTooBig, fixed(413, lambda exc: ERROR_MESSAGE_TOO_BIG))
+    api.add_exception_handler(
+        MultiPartParserError, fixed(400, lambda exc: "The multipart request body is malformed.")
+    )
     # e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS
     api.add_exception_handler(
         SuspiciousOperation, fixed(400, lambda exc: f"The request was refused: {exc}")

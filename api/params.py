@@ -11,7 +11,8 @@ import re
 from typing import Any, TypeVar
 
 from django.http import HttpRequest, QueryDict
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from common.errors import InvalidInput, MissingParameter
 
@@ -26,12 +27,35 @@ class ApiInput(BaseModel):
         str_strip_whitespace=True, coerce_numbers_to_str=True, extra="ignore", frozen=True
     )
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul_characters(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database.
+        if isinstance(value, str) and "\x00" in value:
+            raise PydanticCustomError("nul_character", "it contains a NUL character")
+        return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise ValueError("an object has the same key twice")
+    return data
+
+
+def json_loads_strict(text: str | bytes) -> Any:
+    """json.loads that refuses duplicate keys and turns too-deep nesting into ValueError."""
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except RecursionError:
+        raise ValueError("it is nested too deeply") from None
+
 
 def request_json(request: HttpRequest) -> dict[str, Any]:
     if not request.body:
         return {}
     try:
-        data = json.loads(request.body)
+        data = json_loads_strict(request.body)
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("The request body is not valid JSON.") from None
     if not isinstance(data, dict):

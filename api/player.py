@@ -5,10 +5,11 @@ CSRF cookie to depend on; the page may be framed only by the provider's
 allowed origins (CSP frame-ancestors).
 """
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +20,8 @@ from api.models import AccessToken, Result
 from api.selectors import result_as_dict
 from api.services import progress_save
 from api.tokens import token_get
+from billing.errors import ProviderDisabled
+from billing.models import Provider
 from catalog.definition import definition_public
 from catalog.errors import AnswersInvalid
 from catalog.selectors import questionnaire_definition
@@ -43,6 +46,7 @@ GONE_PAGES = {
         "где вы начинали тест.",
     ),
 }
+BAD_FORM = "Ответы не удалось прочитать. Обновите страницу и попробуйте ещё раз."
 REFUSAL = (
     "Сохранить ответы не получилось: условия доступа к тестам не позволяют сохранить "
     "ещё один результат. Обратитесь к организаторам тестирования."
@@ -60,11 +64,20 @@ def _secure(response: HttpResponse, origins: list[str]) -> HttpResponse:
     return response
 
 
-def _message(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
+def _message(
+    request: HttpRequest, status: int, title: str, text: str, origins: list[str] | None = None
+) -> HttpResponse:
     response = render(
         request, "api/player_message.html", {"title": title, "text": text}, status=status
     )
-    return _secure(response, [])
+    return _secure(response, origins or [])
+
+
+def _origins_of(token: UUID) -> list[str]:
+    """The token's provider origins, so that its error pages render inside the iframe."""
+    row = AccessToken.objects.filter(token=token).values_list("provider__allowed_origins")
+    text = next(iter(row), ("",))[0]
+    return Provider(allowed_origins=text).origins
 
 
 def _submitted(request: HttpRequest, items: list[dict]) -> dict[str, str | list[str]]:
@@ -83,12 +96,17 @@ def play(request: HttpRequest, token: UUID) -> HttpResponse:
     try:
         access = token_get(token)
     except (AccessTokenNotFound, AccessTokenExpired, AccessTokenRedeemed) as exc:
-        return _message(request, *GONE_PAGES[type(exc)])
+        return _message(request, *GONE_PAGES[type(exc)], origins=_origins_of(token))
+    except ProviderDisabled:
+        return _message(request, 403, "Тест сейчас недоступен", REFUSAL)
     public = definition_public(questionnaire_definition(access.questionnaire))
     answers: dict[str, str | list[str]] = {}
     marked: list[str] = []
     if request.method == "POST":
-        answers = _submitted(request, public["items"])
+        try:
+            answers = _submitted(request, public["items"])
+        except MultiPartParserError:
+            return _message(request, 400, "Форма не прочитана", BAD_FORM, access.provider.origins)
         try:
             result = progress_save(
                 user_key=access.user.user_key,
@@ -99,15 +117,26 @@ def play(request: HttpRequest, token: UUID) -> HttpResponse:
         except AnswersInvalid as exc:
             marked = exc.item_ids
         except (AccessTokenExpired, AccessTokenRedeemed) as exc:
-            return _message(request, *GONE_PAGES[type(exc)])
+            return _message(request, *GONE_PAGES[type(exc)], origins=access.provider.origins)
         except DomainError:
-            return _message(request, 412, "Тест сейчас недоступен", REFUSAL)
+            return _message(
+                request, 412, "Тест сейчас недоступен", REFUSAL, access.provider.origins
+            )
         else:
             return _finish(request, access, result)
     context = {"test": public, "items": _form_items(public, answers, marked), "marked": marked}
     status = 400 if marked else 200
     response = render(request, "api/player.html", context, status=status)
     return _secure(response, access.provider.origins)
+
+
+def with_result_key(url: str, result: Result) -> str:
+    """The return URL with result_key added to its query (before any #fragment)."""
+    parts = urlsplit(url)
+    query = "&".join(
+        q for q in (parts.query, urlencode({"result_key": str(result.result_key)})) if q
+    )
+    return urlunsplit(parts._replace(query=query))
 
 
 def _form_items(public: dict, answers: dict[str, str | list[str]], marked: list[str]) -> list[dict]:
@@ -123,10 +152,9 @@ def _form_items(public: dict, answers: dict[str, str | list[str]], marked: list[
 
 def _finish(request: HttpRequest, access: AccessToken, result: Result) -> HttpResponse:
     if access.return_url:
-        separator = "&" if "?" in access.return_url else "?"
-        query = urlencode({"result_key": str(result.result_key)})
         return _secure(
-            HttpResponseRedirect(f"{access.return_url}{separator}{query}"), access.provider.origins
+            HttpResponseRedirect(with_result_key(access.return_url, result)),
+            access.provider.origins,
         )
     response = render(request, "api/result.html", {"result": result_as_dict(result)})
     return _secure(response, access.provider.origins)

@@ -9,12 +9,14 @@ objects back into lists). The result maps item id -> option id or list of
 option ids, all strings; whether they exist is the catalog's business.
 """
 
-import json
 from typing import Any
 
 from pydantic_core import PydanticCustomError
 
+from api.params import json_loads_strict
+
 MAX_ITEMS = 500
+MAX_OPTIONS = 64
 MAX_JSON_CHARS = 64 * 1024
 
 Answers = dict[str, str | list[str]]
@@ -28,6 +30,8 @@ def _scalar(value: Any, where: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise _invalid(f"{where} must be a string or a number")
     text = str(value).strip()
+    if "\x00" in text:
+        raise _invalid(f"{where} contains a NUL character")
     if not text or len(text) > 64:
         raise _invalid(f"{where} must be 1-64 characters long")
     return text
@@ -35,6 +39,8 @@ def _scalar(value: Any, where: str) -> str:
 
 def _answer(value: Any, item: str) -> str | list[str]:
     if isinstance(value, list):
+        if len(value) > MAX_OPTIONS:
+            raise _invalid(f"item {item} has more than {MAX_OPTIONS} answers")
         return [_scalar(option, f"an option of item {item}") for option in value]
     return _scalar(value, f"the answer to item {item}")
 
@@ -44,9 +50,12 @@ def progress_parse(value: Any) -> Answers:
         if len(value) > MAX_JSON_CHARS:
             raise _invalid(f"it is longer than {MAX_JSON_CHARS} characters")
         try:
-            value = json.loads(value)
-        except ValueError:
-            raise _invalid("it is not valid JSON") from None
+            value = json_loads_strict(value)
+        except ValueError as exc:
+            duplicate = "same key twice" in str(exc)
+            raise _invalid(
+                "an item is answered twice" if duplicate else "it is not valid JSON"
+            ) from None
     if isinstance(value, dict):
         pairs = list(value.items())
     elif isinstance(value, list):

@@ -1,4 +1,4 @@
-"""Request rate limits per client key, or per IP address for requests without a key.
+"""Request rate limits per IP address (every request) and per client key.
 
 Fixed-window counters live in Django's cache: one store shared by every
 worker in production (database cache or Redis), local memory in
@@ -33,9 +33,13 @@ def rate_limit_check(scope: str, ident: str) -> None:
         raise RateLimited(retry_after=max(1, math.ceil((bucket + 1) * window - now)))
 
 
-def rate_limit_request(request: HttpRequest, client_key: str | None) -> None:
+def rate_limit_address(request: HttpRequest) -> None:
+    """Every request counts against its IP address, malformed or keyless ones included,
+    so neither garbage nor made-up client keys escape the limits."""
+    rate_limit_check("ip", request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def rate_limit_client(client_key: str | None) -> None:
     if client_key:
         # The hash, not the key: cache keys may end up in logs and dumps.
         rate_limit_check("client", client_key_hash(client_key)[:32])
-    else:
-        rate_limit_check("ip", request.META.get("REMOTE_ADDR", "unknown"))

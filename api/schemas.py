@@ -78,12 +78,10 @@ TestCode = Annotated[
     ),
 ]
 OptionalClientKey = Annotated[
-    str | None,
-    Field(
-        default=None,
-        max_length=200,
-        description="Your client key; when given, the user must be one of yours.",
-    ),
+    Annotated[str, Field(max_length=200)] | None,
+    # An empty value means "not given", as for any optional parameter.
+    BeforeValidator(lambda value: None if isinstance(value, str) and not value.strip() else value),
+    Field(default=None, description="Your client key; when given, the user must be one of yours."),
 ]
 
 

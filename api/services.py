@@ -108,7 +108,9 @@ def progress_save(
         with transaction.atomic():
             if token is not None:
                 token_redeem(token)
-            _count_result(user, questionnaire.kind)
+            # The result row goes in before the counter: with an Idempotency-Key,
+            # a parallel twin then meets the unique constraint (and returns the
+            # first result) instead of the tests policy's limit.
             result = Result.objects.create(
                 user=user,
                 questionnaire=questionnaire,
@@ -117,6 +119,7 @@ def progress_save(
                 outcome=scored["outcome"],
                 idempotency_key=idempotency_key or None,
             )
+            _count_result(user, questionnaire.kind)
             if token is not None:
                 token_attach_result(token, result)
             return result
@@ -128,9 +131,14 @@ def progress_save(
         return winner
     except IntegrityError:
         # Only the idempotency constraint can fail here: a parallel twin won.
-        if not idempotency_key:
+        earlier = (
+            _result_for_idempotency_key(user, idempotency_key, questionnaire)
+            if idempotency_key
+            else None
+        )
+        if earlier is None:
             raise
-        return Result.objects.get(user=user, idempotency_key=idempotency_key)
+        return earlier
 
 
 def _result_for_idempotency_key(

@@ -1,7 +1,7 @@
 """One-time access tokens: issue, look up for the player, and redeem on save."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from api.exceptions import (
 from api.models import AccessToken, ProviderUser, Result
 from api.selectors import test_for_provider
 from billing.models import Provider
-from billing.selectors import provider_get_by_client_key
+from billing.selectors import provider_get_by_client_key, provider_usable
 from common.errors import InvalidInput
 from common.queries import unique_row
 
@@ -38,7 +38,8 @@ def return_url_check(provider: Provider, return_url: str) -> str:
         raise InvalidInput(
             'The "return_url" parameter must be an address on one of your allowed origins.'
         )
-    return return_url
+    # Stored as parsed: urlsplit drops control characters that a browser would too.
+    return urlunsplit(parts)
 
 
 def token_create(
@@ -73,6 +74,7 @@ def token_get(token: UUID) -> AccessToken:
     )
     if found is None:
         raise AccessTokenNotFound()
+    provider_usable(found.provider)
     if found.redeemed_at is not None:
         raise AccessTokenRedeemed()
     if found.expires_at <= timezone.now():

@@ -110,7 +110,12 @@ class ProviderAdmin(admin.ModelAdmin):
             obj.client_key_hash = keys.client_key_hash(key)
             obj.client_key_prefix = keys.client_key_prefix(key)
             request._new_client_key = key  # type: ignore[attr-defined]
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+        elif form.changed_data:
+            # Only what the operator changed: a full save would write back the
+            # counters as they were when the form was opened, losing any charge
+            # or grant committed since.
+            obj.save(update_fields=form.changed_data)
 
     def response_add(self, request, obj: Provider, post_url_continue=None) -> HttpResponse:
         return _show_keys(request, [(obj, request._new_client_key)])  # type: ignore[attr-defined]

@@ -1,10 +1,16 @@
+import re
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
 from billing.errors import LedgerIsAppendOnly
+
+# An origin as browsers send it: scheme, host and optional port; nothing that
+# could change the meaning of the CSP header it is written into.
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
 
 
 class Provider(models.Model):
@@ -84,6 +90,14 @@ class Provider(models.Model):
     def is_prepaid(self) -> bool:
         return self.payment_policy == self.PaymentPolicy.PREPAID
 
+    def clean(self) -> None:
+        super().clean()
+        bad = [line for line in self.origins if not ORIGIN.fullmatch(line)]
+        if bad:
+            raise ValidationError(
+                {"allowed_origins": f"Не origin (https://host[:порт]): {', '.join(bad)}"}
+            )
+
     @property
     def origins(self) -> list[str]:
         return [
@@ -132,6 +146,8 @@ class AccessEntry(models.Model):
 
     class Meta:
         verbose_name = "запись журнала доступов"
+        # Related-object access goes through the guarded manager too.
+        base_manager_name = "objects"
         verbose_name_plural = "журнал доступов"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["provider", "kind", "created_at"])]

@@ -1,5 +1,7 @@
 """Save-time checks of a player's answers against the questionnaire."""
 
+from collections import Counter
+
 from catalog.definition import Definition, Item
 from catalog.errors import AnswersInvalid
 
@@ -60,7 +62,7 @@ def _as_list(value: object) -> list[str] | None:
 
 
 def _count_problem(item: Item, chosen: list[str]) -> str | None:
-    repeated = sorted({option for option in chosen if chosen.count(option) > 1})
+    repeated = sorted(option for option, times in Counter(chosen).items() if times > 1)
     if repeated:
         return f"item {item.id} repeats options: {', '.join(repeated)}"
     got, low, high = len(chosen), item.min_choices or 1, item.max_choices or 1

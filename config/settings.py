@@ -197,7 +197,9 @@ def rate(name: str, default: str) -> tuple[int, int]:
 
 API_RATE_LIMITS = {
     "client": rate("API_RATE_LIMIT_CLIENT", "1200/60"),
-    "ip": rate("API_RATE_LIMIT_IP", "600/60"),
+    # Per address, all requests: above the per-client limit, since a partner's
+    # server calls from one address.
+    "ip": rate("API_RATE_LIMIT_IP", "3000/60"),
 }
 
 # The demo provider's client key, known so that README examples work. Only

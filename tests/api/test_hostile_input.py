@@ -1,0 +1,106 @@
+"""Input that once reached the database or the parser unguarded: each is a clean 400."""
+
+import json
+
+import pytest
+
+from api.models import ProviderUser, Result
+from tests.api.conftest import answers_for
+from tests.conftest import API, assert_error
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user_key(prepaid_provider, register, tests_loaded) -> str:
+    return register(prepaid_provider)
+
+
+def test_deeply_nested_progress_text_is_refused(client, user_key, main_test):
+    response = client.get(
+        API + "progress/save",
+        {"test": main_test.code, "user_key": user_key, "progress": "[" * 5000},
+    )
+
+    assert_error(response, 400)
+    assert '"progress"' in response.json()["error"]["message"]
+
+
+def test_a_deeply_nested_json_body_is_refused(client, db):
+    body = '{"a": ' * 5000 + "1" + "}" * 5000
+
+    response = client.post(API + "user/register", body, content_type="application/json")
+
+    assert_error(response, 400, "The request body is not valid JSON.")
+
+
+def test_an_item_given_twice_in_a_progress_object_is_refused(client, user_key, main_test):
+    text = json.dumps(answers_for(main_test))[:-1] + ', "1": "b"}'
+
+    response = client.get(
+        API + "progress/save", {"test": main_test.code, "user_key": user_key, "progress": text}
+    )
+
+    assert_error(response, 400)
+    assert "answered twice" in response.json()["error"]["message"]
+
+
+def test_a_multipart_body_without_a_boundary_is_refused(client, db):
+    response = client.generic(
+        "POST", API + "user/register", b"--x--", content_type="multipart/form-data"
+    )
+
+    assert_error(response, 400, "The multipart request body is malformed.")
+
+
+@pytest.mark.parametrize("field", ["user_id", "client"])
+def test_a_nul_character_is_refused_before_the_database(call, prepaid_provider, field):
+    params = {"client": prepaid_provider.client_key, "user_id": "student"}
+    params[field] = params[field][:3] + "\x00" + params[field][3:]
+
+    response = call("user/register", **params)
+
+    assert_error(response, 400)
+    assert "NUL" in response.json()["error"]["message"]
+    assert not ProviderUser.objects.exists()
+
+
+def test_a_nul_character_in_a_return_url_is_refused(call, prepaid_provider, user_key, main_test):
+    response = call(
+        "token/create",
+        client=prepaid_provider.client_key,
+        user_key=user_key,
+        test=main_test.code,
+        return_url="https://college.example/\x00",
+    )
+
+    assert_error(response, 400)
+
+
+def test_an_answer_list_longer_than_any_item_allows_is_refused(client, user_key, main_test):
+    answers = answers_for(main_test)
+    answers["1"] = ["a"] * 50_000
+
+    response = client.post(
+        API + "progress/save",
+        json.dumps({"test": main_test.code, "user_key": user_key, "progress": answers}),
+        content_type="application/json",
+    )
+
+    assert_error(response, 400)
+    assert "more than 64" in response.json()["error"]["message"]
+    assert not Result.objects.exists()
+
+
+def test_an_empty_optional_client_counts_as_not_given(client, user_key, main_test):
+    response = client.get(
+        API + "progress/save",
+        {
+            "test": main_test.code,
+            "user_key": user_key,
+            "client": "",
+            "progress": json.dumps(answers_for(main_test)),
+        },
+    )
+
+    assert response.status_code == 200
