@@ -201,6 +201,9 @@ def _band_problems(at: str, scale: Scale, reach: tuple[Number, Number]) -> list[
                 f"{where}: leaves a gap after the band before it (min should be {expected})"
             )
     low, high = reach
+    if high <= low:
+        # Every answer would give the same score: nothing to measure, and no percent.
+        problems.append(f"{at}: all answers give the same score ({_num(low)})")
     if scale.bands[0].min > low:
         problems.append(f"{at}.bands: scores from {_num(low)} are not covered")
     if scale.bands[-1].max < high:

@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from api.models import ProviderUser, Result
@@ -71,16 +72,24 @@ class UserFilter:
         return ", ".join(parts) or "без фильтров"
 
 
+DATE_BOUNDS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
+
+
 class UserFilterForm(forms.Form):
     search = forms.CharField(label="ID пользователя", required=False, max_length=255)
     test = forms.ChoiceField(label="Тест", required=False)
+    # Bounded so that the day after, in Moscow and in UTC, stays a valid date.
     date_from = forms.DateField(
-        label="С", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label="С",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=DATE_BOUNDS,
     )
     date_to = forms.DateField(
         label="По",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=DATE_BOUNDS,
     )
 
     def __init__(self, *args, tests: list[tuple[str, str]], **kwargs) -> None:

@@ -67,10 +67,13 @@ def export_job_create(
 
 def export_job_run(job_id: int) -> None:
     """Build the job's workbook; a failure is recorded on the job, not retried."""
-    job = ExportJob.objects.select_related("provider").filter(pk=job_id).first()
-    if job is None or job.status != ExportJob.Status.PENDING:
-        return  # a repeated delivery of a job that already ran
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
+    # Claimed by one conditional UPDATE, so a repeated delivery never runs it twice.
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
+        status=ExportJob.Status.RUNNING
+    )
+    if not claimed:
+        return
+    job = ExportJob.objects.select_related("provider").get(pk=job_id)
     name = f"export-{job.pk}-{uuid.uuid4().hex}.xlsx"
     partial = exports_dir() / f"{name}.part"
     try:

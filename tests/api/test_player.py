@@ -137,3 +137,35 @@ def test_an_unknown_token_gets_a_404_page(client, db):
 
     assert response.status_code == 404
     assert "недействительна" in response.content.decode()
+
+
+def test_its_error_pages_may_be_framed_by_the_provider_too(client, token_for, main_test):
+    token = token_for(main_test)
+    client.post(play_url(token), form_data(main_test))
+
+    response = client.get(play_url(token))
+
+    assert response.status_code == 409
+    assert "frame-ancestors 'self' https://college.example" in response["Content-Security-Policy"]
+
+
+def test_the_result_key_goes_before_a_fragment_of_the_return_url(client, token_for, main_test):
+    token = token_for(main_test, return_url="https://college.example/app#/done")
+
+    response = client.post(play_url(token), form_data(main_test))
+
+    result = Result.objects.get()
+    assert (
+        response["Location"] == f"https://college.example/app?result_key={result.result_key}#/done"
+    )
+
+
+def test_a_disabled_provider_gets_a_friendly_page(client, token_for, main_test, provider):
+    token = token_for(main_test)
+    provider.is_active = False
+    provider.save()
+
+    response = client.get(play_url(token))
+
+    assert response.status_code == 403
+    assert "недоступен" in response.content.decode()

@@ -76,3 +76,51 @@ def test_the_ledger_list_is_readable(client, operator, prepaid_provider):
 
     assert response.status_code == 200
     assert "Пополнение" in response.content.decode()
+
+
+def test_saving_a_provider_in_the_admin_writes_only_the_changed_fields(
+    client, operator, prepaid_provider
+):
+    from django.db import connection
+    from django.forms.models import model_to_dict
+    from django.test.utils import CaptureQueriesContext
+
+    data = {k: v for k, v in model_to_dict(prepaid_provider).items() if v is not None}
+    data.update(
+        name="Новое имя",
+        allowed_tests="[]",
+        is_active="on",
+        created_at_0="2026-11-26",
+        created_at_1="10:00:00",
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/admin/billing/provider/{prepaid_provider.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "billing_provider"')]
+    assert updates and all("issued_count" not in sql for sql in updates)
+    prepaid_provider.refresh_from_db()
+    assert prepaid_provider.name == "Новое имя"
+
+
+def test_the_admin_refuses_an_allowed_origin_that_is_not_an_origin(
+    client, operator, prepaid_provider
+):
+    from django.forms.models import model_to_dict
+
+    data = {k: v for k, v in model_to_dict(prepaid_provider).items() if v is not None}
+    data.update(
+        allowed_origins="https://college.example\nhttps://x.example; script-src *",
+        allowed_tests="[]",
+        is_active="on",
+        created_at_0="2026-11-26",
+        created_at_1="10:00:00",
+    )
+
+    response = client.post(f"/admin/billing/provider/{prepaid_provider.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "script-src" in response.content.decode()
+    prepaid_provider.refresh_from_db()
+    assert prepaid_provider.allowed_origins == ""

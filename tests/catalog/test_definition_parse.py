@@ -197,3 +197,11 @@ def test_it_reports_every_problem_at_once(tiny):
 def test_a_non_object_is_refused_plainly():
     with pytest.raises(DefinitionInvalid, match=r"^x\.json: Input should be a valid dictionary"):
         definition_parse([1, 2], "x.json")
+
+
+def test_it_refuses_a_scale_on_which_every_answer_scores_the_same(tiny):
+    for item in tiny["items"]:
+        for option in item["options"]:
+            option["score"] = {"left": 1, "right": 1}
+
+    assert 'scales[0] (code "left"): all answers give the same score (4)' in refusal(tiny)

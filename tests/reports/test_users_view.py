@@ -81,6 +81,27 @@ def test_a_malformed_filter_is_shown_as_an_error_not_a_crash(client, viewer_a, p
     assert len(shown_ids(response)) == 2
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"date_to": "9999-12-31"},
+        {"date_from": "0001-01-01"},
+        {"search": "a\x00b"},
+    ],
+)
+def test_extreme_dates_and_nul_characters_are_refused_not_a_crash(
+    client, viewer_a, provider_a, fill, params
+):
+    fill(provider_a, 2)
+    client.force_login(viewer_a)
+
+    response = users(client, provider_a, **params)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert len(shown_ids(response)) == 2
+
+
 def test_it_pages_through_long_lists(client, viewer_a, provider_a, fill):
     fill(provider_a, PAGE_SIZE + 3)
     client.force_login(viewer_a)

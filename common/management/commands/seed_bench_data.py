@@ -57,15 +57,15 @@ class Command(BaseCommand):
             metavar="N",
             help="only add N expired tokens for the existing bench users (purge bench)",
         )
-        parser.add_argument(
-            "--reset", action="store_true", help="delete earlier bench-* providers and their data"
-        )
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "var" / "bench.json"))
 
     def handle(self, *args, **opts) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("seed_bench_data needs PostgreSQL (set DATABASE_URL).")
+        if not settings.DEBUG:
+            # It invents providers, users and money: never on a production database.
+            raise CommandError("seed_bench_data runs only with DEBUG on, on a bench database.")
         random.seed(opts["seed"])
         started = time.monotonic()
         if opts["only_expired_tokens"] is not None:
@@ -76,8 +76,6 @@ class Command(BaseCommand):
             self._analyze()
             self._done(started)
             return
-        if opts["reset"]:
-            self._reset()
         main = questionnaire_current("career-interests")
         bonus = questionnaire_current("self-organisation")
         pools = {
@@ -140,28 +138,6 @@ class Command(BaseCommand):
 
     def _step(self, text: str, started: float) -> None:
         self.stdout.write(f"  {text} ({time.monotonic() - started:.1f} s)")
-
-    def _reset(self) -> None:
-        started = time.monotonic()
-        ids = list(
-            Provider.objects.filter(slug__startswith=SLUG_PREFIX).values_list("pk", flat=True)
-        )
-        if not ids:
-            return
-        with transaction.atomic(), connection.cursor() as cursor:
-            # The ledger is append-only for the application; this is a bench database.
-            for sql in (
-                "DELETE FROM api_accesstoken WHERE provider_id = ANY(%s)",
-                "DELETE FROM api_result WHERE user_id IN "
-                "(SELECT id FROM api_provideruser WHERE provider_id = ANY(%s))",
-                "DELETE FROM api_provideruser WHERE provider_id = ANY(%s)",
-                "DELETE FROM billing_accessentry WHERE provider_id = ANY(%s)",
-                "DELETE FROM billing_ledgerdrift WHERE provider_id = ANY(%s)",
-                "DELETE FROM billing_invoice WHERE provider_id = ANY(%s)",
-                "DELETE FROM billing_provider WHERE id = ANY(%s)",
-            ):
-                cursor.execute(sql, [ids])
-        self._step(f"reset {len(ids)} bench provider(s)", started)
 
     def _pattern_pool(self, questionnaire) -> list[tuple[str, str, str]]:
         """Distinct random answer sets, scored by the real code, as JSON texts."""
