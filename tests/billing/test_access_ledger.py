@@ -1,5 +1,5 @@
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from billing.errors import AccessLimitReached, GrantRefused, LedgerIsAppendOnly
@@ -80,3 +80,23 @@ def test_drift_between_counter_and_ledger_is_detected(prepaid_provider):
     Provider.objects.filter(pk=prepaid_provider.pk).update(issued_count=2)
 
     assert provider_ledger_drift(prepaid_provider) == {"issued_count": (2, 0)}
+
+
+@pytest.mark.postgres
+def test_postgresql_itself_refuses_to_change_or_delete_ledger_rows(
+    require_postgres, prepaid_provider
+):
+    entry = AccessEntry.objects.get(provider=prepaid_provider)
+
+    for sql in (
+        "UPDATE billing_accessentry SET quantity = 1000 WHERE id = %s",
+        "DELETE FROM billing_accessentry WHERE id = %s",
+    ):
+        with (
+            pytest.raises(IntegrityError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
+
+    assert AccessEntry.objects.get(pk=entry.pk).quantity == 3
