@@ -12,6 +12,7 @@ from billing.forms import GrantForm
 from billing.models import AccessEntry, Provider
 from billing.selectors import provider_ledger_drift
 from billing.services import access_grant, provider_rotate_key
+from common.admin_mixins import ReadOnlyAdmin
 from common.errors import DomainError
 
 RECENT_LEDGER_ROWS = 50
@@ -159,18 +160,9 @@ class ProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessEntry)
-class AccessEntryAdmin(admin.ModelAdmin):
+class AccessEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "provider", "kind", "quantity", "reference", "actor"]
     list_filter = ["kind", "provider"]
     search_fields = ["reference"]
     list_select_related = ["provider"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -16,6 +16,7 @@ from billing.exports import (
 )
 from billing.invoices import invoice_mark_paid
 from billing.models import Invoice, LedgerDrift
+from common.admin_mixins import ReadOnlyAdmin
 
 
 def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -100,17 +101,8 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(LedgerDrift)
-class LedgerDriftAdmin(admin.ModelAdmin):
+class LedgerDriftAdmin(ReadOnlyAdmin):
     list_display = ["detected_at", "provider", "field", "counter_value", "ledger_value"]
     list_filter = ["field", "provider"]
     list_select_related = ["provider"]
     date_hierarchy = "detected_at"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

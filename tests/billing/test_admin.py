@@ -2,6 +2,9 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 
 from billing import keys
 from billing.models import AccessEntry, Provider
@@ -78,21 +81,20 @@ def test_the_ledger_list_is_readable(client, operator, prepaid_provider):
     assert "Пополнение" in response.content.decode()
 
 
+def change_form(provider: Provider, **changes: str) -> dict:
+    """The provider's admin change form as posted, with ``changes`` applied."""
+    data = {k: v for k, v in model_to_dict(provider).items() if v is not None}
+    data.update(
+        allowed_tests="[]", is_active="on", created_at_0="2026-11-26", created_at_1="10:00:00"
+    )
+    data.update(changes)
+    return data
+
+
 def test_saving_a_provider_in_the_admin_writes_only_the_changed_fields(
     client, operator, prepaid_provider
 ):
-    from django.db import connection
-    from django.forms.models import model_to_dict
-    from django.test.utils import CaptureQueriesContext
-
-    data = {k: v for k, v in model_to_dict(prepaid_provider).items() if v is not None}
-    data.update(
-        name="Новое имя",
-        allowed_tests="[]",
-        is_active="on",
-        created_at_0="2026-11-26",
-        created_at_1="10:00:00",
-    )
+    data = change_form(prepaid_provider, name="Новое имя")
 
     with CaptureQueriesContext(connection) as queries:
         response = client.post(f"/admin/billing/provider/{prepaid_provider.pk}/change/", data)
@@ -107,15 +109,9 @@ def test_saving_a_provider_in_the_admin_writes_only_the_changed_fields(
 def test_the_admin_refuses_an_allowed_origin_that_is_not_an_origin(
     client, operator, prepaid_provider
 ):
-    from django.forms.models import model_to_dict
-
-    data = {k: v for k, v in model_to_dict(prepaid_provider).items() if v is not None}
-    data.update(
+    data = change_form(
+        prepaid_provider,
         allowed_origins="https://college.example\nhttps://x.example; script-src *",
-        allowed_tests="[]",
-        is_active="on",
-        created_at_0="2026-11-26",
-        created_at_1="10:00:00",
     )
 
     response = client.post(f"/admin/billing/provider/{prepaid_provider.pk}/change/", data)
