@@ -19,9 +19,8 @@ from api.exceptions import AccessTokenExpired, AccessTokenNotFound, AccessTokenR
 from api.models import AccessToken, Result
 from api.selectors import result_as_dict
 from api.services import progress_save
-from api.tokens import token_get
+from api.tokens import token_get, token_provider_origins
 from billing.errors import ProviderDisabled
-from billing.models import Provider
 from catalog.definition import definition_public
 from catalog.errors import AnswersInvalid
 from catalog.selectors import questionnaire_definition
@@ -73,13 +72,6 @@ def _message(
     return _secure(response, origins or [])
 
 
-def _origins_of(token: UUID) -> list[str]:
-    """The token's provider origins, so that its error pages render inside the iframe."""
-    row = AccessToken.objects.filter(token=token).values_list("provider__allowed_origins")
-    text = next(iter(row), ("",))[0]
-    return Provider(allowed_origins=text).origins
-
-
 def _submitted(request: HttpRequest, items: list[dict]) -> dict[str, str | list[str]]:
     answers: dict[str, str | list[str]] = {}
     for item in items:
@@ -96,7 +88,7 @@ def play(request: HttpRequest, token: UUID) -> HttpResponse:
     try:
         access = token_get(token)
     except (AccessTokenNotFound, AccessTokenExpired, AccessTokenRedeemed) as exc:
-        return _message(request, *GONE_PAGES[type(exc)], origins=_origins_of(token))
+        return _message(request, *GONE_PAGES[type(exc)], origins=token_provider_origins(token))
     except ProviderDisabled:
         return _message(request, 403, "Тест сейчас недоступен", REFUSAL)
     public = definition_public(questionnaire_definition(access.questionnaire))

@@ -82,6 +82,13 @@ def token_get(token: UUID) -> AccessToken:
     return found
 
 
+def token_provider_origins(token: UUID) -> list[str]:
+    """The allowed origins of the token's provider, also for a used or expired token."""
+    rows = AccessToken.objects.filter(token=token).values_list("provider__allowed_origins")
+    text = next(iter(rows), ("",))[0]
+    return Provider(allowed_origins=text).origins
+
+
 def token_for_save(token: UUID, user: ProviderUser, test_code: str) -> AccessToken:
     """The token a save presents; a redeemed one is returned too (the save is replayed)."""
     found = unique_row(

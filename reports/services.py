@@ -3,6 +3,7 @@
 import logging
 import secrets
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -102,3 +103,19 @@ def export_job_path(job: ExportJob) -> Path | None:
         return None
     path = exports_dir() / Path(job.file_name).name
     return path if path.is_file() else None
+
+
+EXPORTS_KEPT_DAYS = 7
+
+
+def export_jobs_purge_old(days: int = EXPORTS_KEPT_DAYS) -> int:
+    """Delete export jobs older than ``days`` and their files; returns how many.
+
+    Workbooks hold partners' user ids and results: they are kept long
+    enough to download, not for ever. A job stuck "running" that long
+    (its worker was killed) goes too.
+    """
+    old = ExportJob.objects.filter(created_at__lt=timezone.now() - timedelta(days=days))
+    for name in old.exclude(file_name="").values_list("file_name", flat=True):
+        (exports_dir() / Path(name).name).unlink(missing_ok=True)
+    return old.delete()[0]

@@ -1,7 +1,11 @@
 """django-q2 tasks of the reports app: thin wrappers around services."""
 
-from reports.services import export_job_run as _export_job_run
+from reports import services
 
 
 def export_job_run(job_id: int) -> None:
-    _export_job_run(job_id)
+    services.export_job_run(job_id)
+
+
+def export_jobs_purge_old() -> int:
+    return services.export_jobs_purge_old()

@@ -3,8 +3,11 @@ from django.urls import reverse
 from ninja import Router
 
 from api.endpoint import json_response, partner_endpoint
+from api.errors import domain_error_response
+from api.exceptions import AccessTokenExpired, AccessTokenRedeemed
 from api.schemas import TestGetIn, TestGetOut, TokenCreateIn, TokenCreateOut
-from api.tokens import token_create, token_get
+from api.tokens import token_create, token_get, token_provider_origins
+from billing.errors import ProviderDisabled
 from catalog.definition import definition_public
 from catalog.selectors import questionnaire_definition
 
@@ -59,15 +62,25 @@ def get(request: HttpRequest, params: TestGetIn) -> HttpResponseBase:
     """Returns the test an access token opens: its items and options, without any
     scoring keys. A browser on one of your allowed origins may call it directly
     (CORS)."""
-    token = token_get(params.access_token)
+    try:
+        token = token_get(params.access_token)
+    except (AccessTokenExpired, AccessTokenRedeemed, ProviderDisabled) as exc:
+        # The partner's page should read why, not see a network error.
+        origins = token_provider_origins(params.access_token)
+        return _allow_origin(request, domain_error_response(exc), origins)
     data = {
         "access_token": str(token.token),
         "expires_at": token.expires_at,
         **definition_public(questionnaire_definition(token.questionnaire)),
     }
-    response = json_response(data)
+    return _allow_origin(request, json_response(data), token.provider.origins)
+
+
+def _allow_origin(
+    request: HttpRequest, response: HttpResponseBase, origins: list[str]
+) -> HttpResponseBase:
     origin = request.headers.get("Origin", "").rstrip("/").lower()
-    if origin and origin in {o.lower() for o in token.provider.origins}:
+    if origin and origin in {o.lower() for o in origins}:
         response["Access-Control-Allow-Origin"] = request.headers["Origin"]
     response["Vary"] = "Origin"
     return response

@@ -193,3 +193,27 @@ def test_a_return_url_must_be_on_an_allowed_origin(call, provider, user_key, mai
     assert_error(foreign, 400)
     assert_error(script, 400)
     assert '"return_url"' in foreign.json()["error"]["message"]
+
+
+def test_a_used_token_tells_the_providers_page_why(call, client, provider, user_key, main_test):
+    token = create(call, provider, user_key, main_test).json()["access_token"]
+    save_with(call, user_key, main_test, token)
+
+    allowed = client.get(
+        API + "test/get", {"access_token": token}, headers={"Origin": "https://college.example"}
+    )
+    foreign = client.get(
+        API + "test/get", {"access_token": token}, headers={"Origin": "https://evil.example"}
+    )
+
+    assert_error(allowed, 409)
+    assert allowed["Access-Control-Allow-Origin"] == "https://college.example"
+    assert "Access-Control-Allow-Origin" not in foreign
+
+
+def test_a_token_of_a_disabled_provider_is_refused(call, provider, user_key, main_test):
+    token = create(call, provider, user_key, main_test).json()["access_token"]
+    provider.is_active = False
+    provider.save()
+
+    assert_error(call("test/get", access_token=token), 403)
