@@ -9,19 +9,18 @@ the raw app scores exactly as one saved by the application.
         .venv/bin/python bench/check_equivalence.py
 """
 
-import io
 import json
 import os
 import random
 import sys
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+from bench.common import environ_for  # noqa: E402
 from bench.raw_app import app as raw  # noqa: E402
 from config.wsgi import application as ours  # noqa: E402
 
@@ -30,22 +29,7 @@ P = BENCH["providers"][0]
 
 
 def call(app, path: str, query: dict) -> tuple[int, dict]:
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": urlencode(query),
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "HTTP_HOST": "127.0.0.1:8000",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "SERVER_PROTOCOL": "HTTP/1.1",
-    }
+    environ = environ_for(path, query)
     status = {}
 
     def start_response(s, headers, exc_info=None):

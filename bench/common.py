@@ -1,5 +1,6 @@
 """Shared pieces of the bench drivers: settings, gunicorn servers, wrk runs."""
 
+import io
 import json
 import os
 import random
@@ -12,6 +13,7 @@ import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
@@ -175,3 +177,23 @@ def median(values: list[float]) -> float:
     values = sorted(values)
     n = len(values)
     return values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
+
+
+def environ_for(path: str, query: dict) -> dict:
+    """A WSGI environ for GET ``path?query``, to call an application in-process."""
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": urlencode(query),
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }

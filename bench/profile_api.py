@@ -11,7 +11,6 @@ wall time of ours and raw (single-threaded, so this is latency, not throughput).
 """
 
 import argparse
-import io
 import json
 import os
 import random
@@ -20,7 +19,6 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,30 +34,11 @@ os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/benc
 
 from pyinstrument import Profiler  # noqa: E402
 
-from bench.common import VAR, bench_data  # noqa: E402
+from bench.common import VAR, bench_data, environ_for  # noqa: E402
 from bench.raw_app import app as raw  # noqa: E402
 from config.wsgi import application as ours  # noqa: E402
 
 BASE = "/partner/api/v2/"
-
-
-def environ_for(path: str, query: dict) -> dict:
-    return {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": urlencode(query),
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "8000",
-        "HTTP_HOST": "127.0.0.1:8000",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": sys.stderr,
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "SERVER_PROTOCOL": "HTTP/1.1",
-    }
 
 
 def requests_for(scenario: str, provider: dict, n: int) -> list[tuple[str, dict]]:
