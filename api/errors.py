@@ -55,8 +55,6 @@ DEFAULT_MESSAGES = {
 }
 DB_RETRY_AFTER = "5"
 
-ERROR_MESSAGE_TOO_BIG = DEFAULT_MESSAGES[413]
-
 
 def status_for(exc: DomainError) -> int:
     for cls, status in STATUS_BY_ERROR:
@@ -96,7 +94,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(DomainError, lambda request, exc: domain_error_response(exc))
     api.add_exception_handler(OperationalError, lambda request, exc: database_unavailable(exc))
     api.add_exception_handler(InterfaceError, lambda request, exc: database_unavailable(exc))
-    api.add_exception_handler(RequestDataTooBig, fixed(413, lambda exc: ERROR_MESSAGE_TOO_BIG))
+    api.add_exception_handler(RequestDataTooBig, fixed(413, lambda exc: DEFAULT_MESSAGES[413]))
     api.add_exception_handler(
         MultiPartParserError, fixed(400, lambda exc: "The multipart request body is malformed.")
     )

@@ -114,9 +114,9 @@ def request_params(request: HttpRequest) -> dict[str, Any]:
     return params
 
 
-def parse(request: HttpRequest, schema: type[T], params: dict[str, Any] | None = None) -> T:
+def parse(request: HttpRequest, schema: type[T]) -> T:
     try:
-        return schema.model_validate(request_params(request) if params is None else params)
+        return schema.model_validate(request_params(request))
     except ValidationError as exc:
         raise _input_error(exc) from None
 

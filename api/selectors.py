@@ -3,6 +3,7 @@
 import json
 import math
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -84,6 +85,7 @@ def user_tests(user: ProviderUser) -> dict:
     return {"available": available, "passed": passed}
 
 
+@cache  # built once per process, not on every result/get
 def _result_sql() -> str:
     quote = connection.ops.quote_name
     results, users = Result._meta.db_table, ProviderUser._meta.db_table

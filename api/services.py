@@ -1,6 +1,7 @@
 """Writes of the partner API: registration of users and saving of results."""
 
 from dataclasses import dataclass
+from functools import cache
 from uuid import UUID
 
 from django.db import IntegrityError, connection, transaction
@@ -27,6 +28,7 @@ class Registration:
     created: bool
 
 
+@cache  # built once per process, not on every registration
 def _registration_lookup_sql() -> str:
     quote = connection.ops.quote_name
     users, providers = ProviderUser._meta.db_table, Provider._meta.db_table

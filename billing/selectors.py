@@ -11,11 +11,6 @@ from billing.periods import period_bounds
 from common.queries import unique_row
 
 
-def providers_by_client_key(key: str) -> QuerySet[Provider]:
-    """The provider owning ``key``, as a queryset callers may annotate before reading."""
-    return Provider.objects.filter(client_key_hash=keys.client_key_hash(key))
-
-
 def provider_state_check(is_active: bool | None) -> None:
     """Refuse a client key that matched no provider (None) or a disabled one."""
     if is_active is None:
@@ -31,7 +26,10 @@ def provider_usable(provider: Provider | None) -> Provider:
 
 
 def provider_get_by_client_key(key: str) -> Provider:
-    return provider_usable(unique_row(providers_by_client_key(key)))
+    """The active provider owning ``key``; ClientNotFound or ProviderDisabled otherwise."""
+    return provider_usable(
+        unique_row(Provider.objects.filter(client_key_hash=keys.client_key_hash(key)))
+    )
 
 
 def provider_info(provider: Provider) -> dict:

@@ -85,15 +85,13 @@ def users(request: HttpRequest, slug: str) -> HttpResponse:
     user_filter = form.user_filter()
     page = selectors.users_page(provider, user_filter, request.GET.get("page", 1))
     rows = [(user, selectors.user_leading(user)) for user in page]
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "provider": provider,
         "form": form,
         "filter": user_filter,
         "page": page,
         "rows": rows,
-        "query": query.urlencode(),
+        "query": _query_without_page(request),
     }
     return _page(request, "reports/users.html", context)
 
@@ -171,6 +169,13 @@ def _invoices_filtered(request: HttpRequest) -> tuple[object, dict]:
     return invoices.order_by("-period", "provider__name", "pk"), chosen
 
 
+def _query_without_page(request: HttpRequest) -> str:
+    """The page's filters as a query string, for links to other pages of the same list."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 @login_required
 @require_GET
 def invoices(request: HttpRequest) -> HttpResponse:
@@ -182,7 +187,7 @@ def invoices(request: HttpRequest) -> HttpResponse:
         "chosen": chosen,
         "providers": access.providers_visible(request.user, Area.INVOICES).order_by("name"),
         "is_operator": access.is_operator(request.user),
-        "query": request.GET.urlencode(),
+        "query": _query_without_page(request),
     }
     return _page(request, "reports/invoices.html", context)
 

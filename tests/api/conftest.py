@@ -5,18 +5,37 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from catalog.definition import definition_public
 from catalog.models import Questionnaire
 from catalog.selectors import questionnaire_definition
+from tests.conftest import API
 
 MAIN = "career-interests"
 
 
-@pytest.fixture
-def tests_loaded(db) -> dict[str, Questionnaire]:
+def load_shipped() -> dict[str, Questionnaire]:
+    """Load the shipped questionnaires; returns them by kind (main, bonus)."""
     call_command("load_questionnaires", stdout=StringIO())
     return {q.kind: q for q in Questionnaire.objects.all()}
+
+
+def user_with_token(client_key: str, test: Questionnaire, user_id: str = "u1") -> tuple[str, str]:
+    """Register a user and issue it a token for ``test`` through the API: (user_key, token)."""
+    http = Client()
+    user_key = http.get(API + "user/register", {"client": client_key, "user_id": user_id}).json()[
+        "user_key"
+    ]
+    token = http.get(
+        API + "token/create", {"client": client_key, "user_key": user_key, "test": test.code}
+    ).json()["access_token"]
+    return user_key, token
+
+
+@pytest.fixture
+def tests_loaded(db) -> dict[str, Questionnaire]:
+    return load_shipped()
 
 
 @pytest.fixture

@@ -104,3 +104,20 @@ def test_an_empty_optional_client_counts_as_not_given(client, user_key, main_tes
     )
 
     assert response.status_code == 200
+
+
+def test_more_fields_than_django_accepts_is_refused(client, db):
+    query = "&".join(f"f{n}=x" for n in range(1200))
+
+    response = client.get(f"{API}user/register?{query}")
+
+    assert_error(response, 400)
+    assert response.json()["error"]["message"].startswith("The request was refused")
+
+
+def test_bracket_parameters_nested_too_deeply_are_refused(client, user_key, main_test):
+    key = "progress" + "[a]" * 12
+
+    response = client.get(f"{API}progress/save?test={main_test.code}&user_key={user_key}&{key}=b")
+
+    assert_error(response, 400, 'The "progress" parameter is nested too deeply.')

@@ -8,11 +8,9 @@ use an undeclared status, or break the declared response schema.
 import json
 import os
 from collections import Counter
-from io import StringIO
 
 import pytest
 import schemathesis
-from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from hypothesis import HealthCheck, settings
@@ -24,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from billing.services import provider_create
-from catalog.models import Questionnaire
+from tests.api.conftest import answers_for, load_shipped, user_with_token
 from tests.conftest import API
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
@@ -39,21 +37,19 @@ def api_schema(transactional_db):
 @pytest.fixture
 def known_ids(transactional_db) -> dict[str, str]:
     """Real identifiers, so half the examples get past the lookups into deeper code."""
-    call_command("load_questionnaires", stdout=StringIO())
-    main = Questionnaire.objects.get(kind="main")
+    main = load_shipped()["main"]
     _, key = provider_create(
         name="Fuzz", payment_policy="postpaid", tests_policy="unlimited", client_key="fuzz-key"
     )
-    http = Client()
-    user_key = http.get(API + "user/register", {"client": key, "user_id": "u"}).json()["user_key"]
-    token = http.get(
-        API + "token/create", {"client": key, "user_key": user_key, "test": main.code}
-    ).json()["access_token"]
-    progress = {str(n): "a" for n in range(1, 21)}
-    result_key = http.post(
-        API + "progress/save",
-        {"test": main.code, "user_key": user_key, "progress": json.dumps(progress)},
-    ).json()["result_key"]
+    user_key, token = user_with_token(key, main)
+    result_key = (
+        Client()
+        .post(
+            API + "progress/save",
+            {"test": main.code, "user_key": user_key, "progress": json.dumps(answers_for(main))},
+        )
+        .json()["result_key"]
+    )
     return {
         "client": key,
         "user_key": user_key,

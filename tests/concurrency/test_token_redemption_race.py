@@ -1,15 +1,12 @@
 """Parallel saves with one access token on a real PostgreSQL: exactly one result."""
 
 import json
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from api.models import AccessToken, ProviderUser, Result
-from catalog.models import Questionnaire
-from tests.api.conftest import answers_for
+from tests.api.conftest import answers_for, load_shipped, user_with_token
 from tests.concurrency.test_registration_race import in_parallel
 from tests.conftest import API
 
@@ -17,17 +14,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_twenty_parallel_saves_with_one_token_create_one_result(require_postgres, make_provider):
-    call_command("load_questionnaires", stdout=StringIO())
-    main = Questionnaire.objects.get(kind="main")
+    main = load_shipped()["main"]
     provider = make_provider(tests_policy="unlimited")
-    http = Client()
-    user_key = http.get(
-        API + "user/register", {"client": provider.client_key, "user_id": "u1"}
-    ).json()["user_key"]
-    token = http.get(
-        API + "token/create",
-        {"client": provider.client_key, "user_key": user_key, "test": main.code},
-    ).json()["access_token"]
+    user_key, token = user_with_token(provider.client_key, main)
     params = {
         "test": main.code,
         "user_key": user_key,

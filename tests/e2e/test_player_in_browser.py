@@ -1,14 +1,9 @@
 """The hosted player embedded in an iframe on a partner's page, in a real browser."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.test import Client
 
 from api.models import Result
-from catalog.models import Questionnaire
-from tests.conftest import API
+from tests.api.conftest import load_shipped, user_with_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,19 +12,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def embedded_player(live_server, second_origin, make_provider):
     """The URL of a partner page that embeds a fresh player in an iframe."""
     origin, root = second_origin
-    call_command("load_questionnaires", stdout=StringIO())
-    main = Questionnaire.objects.get(kind="main")
+    main = load_shipped()["main"]
     provider = make_provider(tests_policy="unlimited")
     provider.allowed_origins = origin
     provider.save()
-    http = Client()
-    user_key = http.get(
-        API + "user/register", {"client": provider.client_key, "user_id": "browser-user"}
-    ).json()["user_key"]
-    token = http.get(
-        API + "token/create",
-        {"client": provider.client_key, "user_key": user_key, "test": main.code},
-    ).json()["access_token"]
+    _, token = user_with_token(provider.client_key, main, "browser-user")
     player = f"{live_server.url}/partner/v2/play/{token}/"
     (root / "index.html").write_text(
         '<!doctype html><meta charset="utf-8"><title>Колледж</title>'
