@@ -1,13 +1,19 @@
-PYTHON ?= python3.11
-VENV := .venv
+# The newest supported Python on the PATH, unless PYTHON= is given.
+# (A name that is on the PATH but does not run, like an inactive pyenv shim, is skipped.)
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11; do $$p -c '' 2>/dev/null && { echo $$p; break; }; done)
+VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STAMP := $(VENV)/.installed-$(PYTHON_VERSION)-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint migrate demo
+.PHONY: install run serve test lint migrate demo
 
 $(STAMP): pyproject.toml
+	@test -n "$(PYTHON_VERSION)" || { echo "Python 3.11, 3.12 or 3.13 is needed (or PYTHON=/path/to/python)." >&2; exit 1; }
+	@# A virtualenv made by another Python is replaced, not reused.
+	@if [ -x $(PY) ] && [ "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYTHON_VERSION)" ]; then rm -rf $(VENV); fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet ".[dev]"
@@ -34,6 +40,10 @@ run: demo
 	@echo "  Try:        curl 'http://$(HOST):$(PORT)/partner/api/v2/user/register?client=demo-client-key-for-local-development&user_id=student-1'"
 	@echo ""
 	PY=$(PY) bin/dev-server $(HOST):$(PORT)
+
+# Production: gunicorn and the task worker, configured by the environment (README, Production).
+serve: install
+	PY=$(PY) bin/serve
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

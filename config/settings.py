@@ -44,13 +44,21 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            # Opening a connection costs more than a whole API request: keep them.
-            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 600),
+            # Closed after each request by default: a server that starts a thread per
+            # request (the development server) would otherwise keep one connection per
+            # finished thread. gunicorn (config/gunicorn.py) keeps them for 600 s, since
+            # its fixed threads bound them to processes x threads and opening a
+            # connection costs more than a whole API request.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 0),
             # A health check is a round trip at the start of every request; without
             # it a connection broken by a database restart fails one request (503)
             # and is then replaced. Measured in bench/README.md.
             "CONN_HEALTH_CHECKS": env_bool("DB_CONN_HEALTH_CHECKS", False),
-            "OPTIONS": {"connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3)},
+            "OPTIONS": {
+                "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 3),
+                # Shown in pg_stat_activity: which process kind holds which connections.
+                "application_name": os.environ.get("DB_APPLICATION_NAME", "testodrome"),
+            },
         }
     if parts.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": parts.path or ":memory:"}
@@ -89,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "api.errors.PartnerApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,13 +152,59 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", VAR_DIR / "static"))
+
+# Staff Excel exports are written by a task worker and downloaded through a
+# web process, maybe on another host: they go through this storage. One host
+# (or a shared mount): the file system under EXPORTS_DIR. Several hosts
+# without a shared mount: an S3-compatible bucket (django-storages, the
+# ``s3`` extra), chosen by EXPORTS_S3_BUCKET.
+EXPORTS_DIR = Path(os.environ.get("EXPORTS_DIR", VAR_DIR / "exports"))
+if os.environ.get("EXPORTS_S3_BUCKET"):
+    EXPORTS_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["EXPORTS_S3_BUCKET"],
+            "endpoint_url": os.environ.get("EXPORTS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("EXPORTS_S3_REGION") or None,
+            "location": os.environ.get("EXPORTS_S3_PREFIX", "exports"),
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
+else:
+    EXPORTS_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": EXPORTS_DIR},
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "exports": EXPORTS_STORAGE,
+    # Admin CSS and JS served by the application itself (whitenoise), with
+    # hashed names and far-future caching; `make serve` collects them.
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedStaticFilesStorage"
+        )
+    },
+}
+
+# Exports of more rows than this are built by the task worker, not in the request.
+EXPORT_ASYNC_THRESHOLD = env_int("EXPORT_ASYNC_THRESHOLD", 5_000)
+# A running export whose progress has not moved for this long lost its worker:
+# it is queued again (at most EXPORT_MAX_ATTEMPTS runs in all), then marked failed.
+EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 120)
+EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 2)
 
 # Requests bigger than this are refused with 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 
 # django-q2 on the ORM broker: works on SQLite and PostgreSQL with nothing
-# else to run. A task that outlives `timeout` is killed; `retry` must exceed
+# else to run, and in production several workers on several hosts share the
+# PostgreSQL queue safely (a task is taken by a conditional UPDATE of its lock
+# time, and one not acknowledged within `retry` is delivered again). A task that outlives `timeout` is killed; `retry` must exceed
 # it or a slow task would be handed to a second worker while still running.
 Q_CLUSTER = {
     "name": "testodrome",
@@ -169,18 +224,29 @@ TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 24)
 
 
 def cache_from_url(url: str) -> dict:
-    """``locmem://`` (one process), ``db://table`` (shared) or ``redis://host:port/db``."""
+    """``locmem://`` (one process, development) or ``redis://host:port/db`` (shared).
+
+    The rate limits count in this cache, so production needs a store shared by
+    every process whose increments are atomic: Redis. Django's database cache
+    is not offered: its ``incr`` is a read then a write, and concurrent
+    requests lose counts.
+    """
     parts = urlsplit(url)
+    prefix = os.environ.get("CACHE_KEY_PREFIX", "")
     if parts.scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if parts.scheme == "db":
-        return {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": parts.netloc or "cache_table",
-        }
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": prefix}
     if parts.scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    raise ImproperlyConfigured(f"CACHE_URL scheme {parts.scheme!r} is not supported.")
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+            # A Redis that stops answering must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL scheme {parts.scheme!r} is not supported: use redis://host:6379/0 "
+        "(production) or locmem:// (development)."
+    )
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "locmem://"))}

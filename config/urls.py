@@ -4,8 +4,10 @@ from django.urls import include, path
 
 from api.http import api
 from api.player import play
+from common.views import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("partner/api/v2/", api.urls),
     path("partner/v2/play/<uuid:token>/", play, name="player"),

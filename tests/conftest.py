@@ -114,6 +114,19 @@ def require_postgres() -> None:
         pytest.skip(reason)
 
 
+@pytest.fixture
+def require_redis() -> None:
+    import redis
+
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        reason = f"needs Redis at 127.0.0.1:6379 (redis-server --daemonize yes): {exc}"
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     from tests.api.test_schema_fuzzing import EXAMPLES_SEEN
 
