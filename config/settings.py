@@ -204,8 +204,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 # django-q2 on the ORM broker: works on SQLite and PostgreSQL with nothing
 # else to run, and in production several workers on several hosts share the
 # PostgreSQL queue safely (a task is taken by a conditional UPDATE of its lock
-# time, and one not acknowledged within `retry` is delivered again). A task that outlives `timeout` is killed; `retry` must exceed
-# it or a slow task would be handed to a second worker while still running.
+# time, and one not acknowledged within `retry` is delivered again). A task
+# that outlives `timeout` is killed; `retry` must exceed it or a slow task
+# would be handed to a second worker while still running.
 Q_CLUSTER = {
     "name": "testodrome",
     "orm": "default",
