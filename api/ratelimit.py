@@ -1,19 +1,24 @@
 """Request rate limits per IP address (every request) and per client key.
 
-Fixed-window counters live in Django's cache: one store shared by every
-worker in production (database cache or Redis), local memory in
-development. Limits come from settings as (requests, seconds); 0 disables.
+Fixed-window counters live in Django's cache: Redis in production, one
+store shared by every process on every host, whose INCR is atomic (the
+deploy check refuses anything else); local memory in development. Limits
+come from settings as (requests, seconds); 0 disables.
 """
 
+import logging
 import math
 import time
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 from billing.keys import client_key_hash
 from common.errors import RateLimited
+
+logger = logging.getLogger(__name__)
 
 
 def rate_limit_check(scope: str, ident: str) -> None:
@@ -23,12 +28,18 @@ def rate_limit_check(scope: str, ident: str) -> None:
     now = time.time()
     bucket = int(now // window)
     key = f"rl:{scope}:{ident}:{bucket}"
-    cache.add(key, 0, timeout=window + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
+        cache.add(key, 0, timeout=window + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            cache.set(key, 1, timeout=window + 1)
+            count = 1
+    except redis.RedisError as exc:
+        # The limits protect the service; an unreachable store must not take
+        # the whole API down with it. Requests pass uncounted until it is back.
+        logger.error("Rate limit store unavailable, request not counted: %s", exc)
+        return
     if count > limit:
         raise RateLimited(retry_after=max(1, math.ceil((bucket + 1) * window - now)))
 

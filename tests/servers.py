@@ -100,7 +100,7 @@ class Process:
             self.kill()
 
 
-def _spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> Process:
+def spawn(name: str, args: list[str], env: dict[str, str], log_dir: Path) -> Process:
     log_path = log_dir / f"{name}.log"
     log = log_path.open("ab")
     proc = subprocess.Popen(
@@ -145,7 +145,7 @@ def start_gunicorn(
         "DB_APPLICATION_NAME": env.get("DB_APPLICATION_NAME", f"test-{name}-{port}"),
     }
     args = [str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi:application"]
-    process = _spawn(name, args, env, log_dir)
+    process = spawn(name, args, env, log_dir)
     process.url = f"http://127.0.0.1:{port}"
     process.extra["application_name"] = env["DB_APPLICATION_NAME"]
     _wait_until_healthy(process)
@@ -157,7 +157,7 @@ def start_dev_server(env: dict[str, str], log_dir: Path, *, name: str = "dev") -
     port = free_port()
     env = {**env, "DB_APPLICATION_NAME": env.get("DB_APPLICATION_NAME", f"test-{name}-{port}")}
     args = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
-    process = _spawn(name, args, env, log_dir)
+    process = spawn(name, args, env, log_dir)
     process.url = f"http://127.0.0.1:{port}"
     process.extra["application_name"] = env["DB_APPLICATION_NAME"]
     _wait_until_healthy(process)
@@ -167,16 +167,21 @@ def start_dev_server(env: dict[str, str], log_dir: Path, *, name: str = "dev") -
 def start_worker(env: dict[str, str], log_dir: Path, *, name: str = "worker") -> Process:
     """The django-q2 cluster (``manage.py qcluster``), as ``bin/serve worker`` starts it."""
     env = {**env, "DB_APPLICATION_NAME": env.get("DB_APPLICATION_NAME", f"test-{name}")}
-    process = _spawn(name, [sys.executable, "manage.py", "qcluster"], env, log_dir)
+    process = spawn(name, [sys.executable, "manage.py", "qcluster"], env, log_dir)
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         if not process.alive():
             raise RuntimeError(f"{name} exited:\n{process.log()}")
-        if "running" in process.log().lower():
+        if worker_ready(process.log()):
             return process
         time.sleep(0.2)
     process.stop()
     raise RuntimeError(f"{name} did not start:\n{process.log()}")
+
+
+def worker_ready(log: str) -> bool:
+    """django-q2 says its cluster runs, in English or, with LANGUAGE_CODE "ru", in Russian."""
+    return "] работает." in log or "] running." in log.lower()
 
 
 def connections_of(application_name: str) -> int:
@@ -187,3 +192,59 @@ def connections_of(application_name: str) -> int:
             [application_name],
         )
         return cursor.fetchone()[0]
+
+
+class ConnectionSampler:
+    """Samples one process kind's PostgreSQL connections while a load runs; keeps the peak."""
+
+    def __init__(self, application_name: str, every: float = 0.02) -> None:
+        import threading
+
+        self.application_name = application_name
+        self.every = every
+        self.peak = 0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(test_database_url(), autocommit=True) as conn:
+            while not self._stop.is_set():
+                count = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                    [self.application_name],
+                ).fetchone()[0]
+                self.peak = max(self.peak, count)
+                self.samples += 1
+                time.sleep(self.every)
+
+    def __enter__(self) -> "ConnectionSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+
+
+def hammer(urls: list[str], concurrency: int, params_for=None, method: str = "get") -> list:
+    """Send every URL once from ``concurrency`` threads; returns the responses in order.
+
+    ``params_for(i)`` gives the i-th request's parameters.
+    """
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    local = threading.local()
+
+    def send(i: int):
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = requests.Session()
+        params = params_for(i) if params_for else None
+        return session.request(method, urls[i], params=params, timeout=60)
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        return list(pool.map(send, range(len(urls))))

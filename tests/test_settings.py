@@ -13,7 +13,9 @@ STRONG_KEY = "k" * 20 + "-strong-production-secret-key-0123456789"
 
 def manage_check(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "CACHE_URL"
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "API_RATE_", "DB_")) and k != "CACHE_URL"
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
@@ -55,7 +57,7 @@ def test_production_starts_with_a_real_secret_and_hosts():
     assert result.returncode == 0, result.stderr
 
 
-def test_a_database_url_gives_persistent_postgresql_connections():
+def test_a_database_url_gives_postgresql_connections_closed_after_each_request():
     from config.settings import database_from_url
 
     db = database_from_url("postgresql://app:p%40ss@db.example:6543/testodrome")
@@ -68,7 +70,9 @@ def test_a_database_url_gives_persistent_postgresql_connections():
         "6543",
         "testodrome",
     )
-    assert db["CONN_MAX_AGE"] > 0
+    # Only gunicorn, whose fixed threads bound them, keeps connections (config/gunicorn.py).
+    assert db["CONN_MAX_AGE"] == 0
+    assert db["OPTIONS"]["application_name"] == "testodrome"
 
 
 PRODUCTION = {
@@ -76,7 +80,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": STRONG_KEY,
     "DJANGO_ALLOWED_HOSTS": "api.testodrome.example",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://api.testodrome.example",
-    "CACHE_URL": "db://cache_table",
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -86,10 +90,29 @@ def test_the_deploy_check_passes_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_deploy_check_warns_about_rate_limits_in_a_per_process_cache():
-    result = manage_check(
-        "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "CACHE_URL": "locmem://"}
-    )
+def test_the_deploy_check_refuses_rate_limits_in_a_per_process_cache():
+    result = manage_check("--deploy", **{**PRODUCTION, "CACHE_URL": "locmem://"})
 
     assert result.returncode != 0
-    assert "api.W001" in result.stdout + result.stderr
+    assert "api.E001" in result.stdout + result.stderr
+
+
+def test_the_deploy_check_accepts_a_per_process_cache_when_rate_limits_are_off():
+    result = manage_check(
+        "--deploy",
+        **{
+            **PRODUCTION,
+            "CACHE_URL": "locmem://",
+            "API_RATE_LIMIT_CLIENT": "0",
+            "API_RATE_LIMIT_IP": "0",
+        },
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_database_cache_is_refused_since_its_increments_are_not_atomic():
+    result = manage_check(**{**PRODUCTION, "CACHE_URL": "db://cache_table"})
+
+    assert result.returncode != 0
+    assert "CACHE_URL scheme 'db' is not supported" in result.stderr

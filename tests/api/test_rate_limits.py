@@ -87,3 +87,24 @@ def test_a_zero_limit_means_unlimited(call, prepaid_provider, settings):
     }
 
     assert statuses == {200}
+
+
+def test_an_unreachable_rate_limit_store_lets_requests_through_uncounted(
+    call, prepaid_provider, settings, caplog
+):
+    settings.API_RATE_LIMITS = {"client": (1, 60), "ip": (1, 60)}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Nothing listens on port 1.
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+    statuses = [
+        call("client/info", client=prepaid_provider.client_key).status_code for _ in range(3)
+    ]
+
+    assert statuses == [200, 200, 200]
+    assert "Rate limit store unavailable" in caplog.text
