@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(PYTHON_VERSION)-$(shell cksum < pyproject.toml | c
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint migrate demo
+.PHONY: install run serve test lint migrate demo print-python
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON_VERSION)" || { echo "Python 3.11, 3.12 or 3.13 is needed (or PYTHON=/path/to/python)." >&2; exit 1; }
@@ -51,3 +51,6 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+print-python:
+	@echo $(PYTHON)
