@@ -28,6 +28,7 @@ from common.errors import (
     PolicyRefused,
     RateLimited,
 )
+from common.text import header_with_control_character
 
 logger = logging.getLogger(__name__)
 
@@ -121,12 +122,20 @@ class PartnerApiErrorMiddleware:
     Unknown paths (404) and wrong methods (405) never reach our handlers;
     an exception that escapes the API (e.g. from another middleware) would
     otherwise be an HTML 500 page.
+
+    It also refuses, before anything else reads them, headers holding a
+    control character: a NUL in ``Idempotency-Key`` would otherwise reach
+    PostgreSQL, and no header of ours has a use for any of them.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(API_PREFIX):
+            header = header_with_control_character(request.headers)
+            if header is not None:
+                return error_response(400, f"The {header} header contains a control character.")
         response = self.get_response(request)
         if (
             request.path.startswith(API_PREFIX)

@@ -6,6 +6,7 @@ secret key and allowed hosts, or the process refuses to start.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -93,18 +94,22 @@ INSTALLED_APPS = [
     "billing",
     "api",
     "reports",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "api.errors.PartnerApiErrorMiddleware",
+    "common.middleware.RequestBodyLimitMiddleware",
+    "common.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -200,6 +205,10 @@ EXPORT_MAX_ATTEMPTS = env_int("EXPORT_MAX_ATTEMPTS", 2)
 
 # Requests bigger than this are refused with 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+# Nothing here takes file uploads: a file part of a multipart body is kept in
+# memory only within that same limit, and never written to a temporary file.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 # django-q2 on the ORM broker: works on SQLite and PostgreSQL with nothing
 # else to run, and in production several workers on several hosts share the
@@ -311,3 +320,26 @@ LOGGING = {
 # Staff dashboards (reports app): Django's own login, then the provider list.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reports:providers"
+
+# Staff login throttling (django-axes), for /accounts/login/ and /admin/login/
+# alike: AXES_FAILURE_LIMIT wrong passwords for one username, or from one
+# address, refuse further logins of that username or from that address for
+# AXES_COOLOFF_MINUTES. Failures are counted in the database, so every web
+# host sees the same counts; a successful login clears them. An operator
+# unlocks earlier with `manage.py axes_reset_username <name>` or
+# `axes_reset_ip <address>`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The address is REMOTE_ADDR, never a forwarded header a client could forge.
+# Behind a reverse proxy it must be the client's (common.proxy sets it from a
+# trusted proxy's X-Forwarded-For, see TRUSTED_PROXIES), or every staff
+# member shares the proxy's address and one lockout.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)

@@ -1,14 +1,34 @@
-"""The users/results filter: parsed once from the query string, applied by selectors."""
+"""Staff filters: parsed once from the query string by a form, applied by selectors.
+
+Every text a staff filter accepts is a ``FilterTextField``: a control
+character in it is a form error shown on the page, never a query that
+PostgreSQL refuses with a 500.
+"""
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from api.models import ProviderUser, Result
-from billing.periods import MOSCOW
+from billing.periods import MOSCOW, period_parse
+from common.errors import InvalidInput
+from common.text import has_control_character
+
+
+class FilterTextField(forms.CharField):
+    def to_python(self, value: object) -> str:
+        text = super().to_python(value)
+        # Checked before the field's validators, so a NUL gets this one message
+        # rather than Django's own as well.
+        if has_control_character(text):
+            raise ValidationError(
+                "Значение содержит управляющие символы.", code="control_character"
+            )
+        return text
 
 
 @dataclass(frozen=True)
@@ -76,7 +96,7 @@ DATE_BOUNDS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2999,
 
 
 class UserFilterForm(forms.Form):
-    search = forms.CharField(label="ID пользователя", required=False, max_length=255)
+    search = FilterTextField(label="ID пользователя", required=False, max_length=255)
     test = forms.ChoiceField(label="Тест", required=False)
     # Bounded so that the day after, in Moscow and in UTC, stays a valid date.
     date_from = forms.DateField(
@@ -106,3 +126,26 @@ class UserFilterForm(forms.Form):
             date_from=data.get("date_from"),
             date_to=data.get("date_to"),
         )
+
+
+class InvoiceFilterForm(forms.Form):
+    period = FilterTextField(label="Период", required=False, max_length=20)
+    # A slug, checked against the user's scope by the view: out of scope is a 404.
+    provider = FilterTextField(label="Провайдер", required=False, max_length=100)
+
+    def clean_period(self) -> date | None:
+        value = self.cleaned_data["period"]
+        if not value:
+            return None
+        try:
+            return period_parse(value)
+        except InvalidInput:
+            raise ValidationError("Укажите месяц в виде ГГГГ-ММ.", code="period") from None
+
+
+def filter_errors_text(form: forms.Form) -> str:
+    """The form's errors in one line, for answers that have no page to show them on."""
+    labels = {name: field.label for name, field in form.fields.items()}
+    return " ".join(
+        f"{labels.get(name, 'Фильтр')}: {' '.join(errors)}" for name, errors in form.errors.items()
+    )

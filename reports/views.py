@@ -10,6 +10,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,12 +26,10 @@ from billing.exports import (
 )
 from billing.invoices import invoice_mark_paid
 from billing.models import Invoice
-from billing.periods import period_parse
-from common.errors import InvalidInput
 from reports import access, exports, selectors
 from reports.access import Area
 from reports.charts import daily_columns, horizontal_bars
-from reports.filters import UserFilterForm
+from reports.filters import InvoiceFilterForm, UserFilterForm, filter_errors_text
 from reports.models import ExportJob
 from reports.services import export_job_create, export_job_path
 
@@ -46,6 +45,17 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _filter_refused(form) -> HttpResponse:
+    """A download with a bad filter: built without it, the file would hold more than
+    the staff member asked for, so it is not built at all."""
+    return HttpResponse(
+        f"Выгрузка не построена, фильтр задан неверно. {filter_errors_text(form)} "
+        "Исправьте фильтр на странице и повторите.",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 @login_required
@@ -100,7 +110,10 @@ def users(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def users_export(request: HttpRequest, slug: str) -> HttpResponse:
     provider = access.provider_for_user(request.user, slug, Area.RESULTS)
-    user_filter = _filter_form(request.POST, selectors.tests_titles()).user_filter()
+    form = _filter_form(request.POST, selectors.tests_titles())
+    if not form.is_valid():
+        return _filter_refused(form)
+    user_filter = form.user_filter()
     size = exports.export_size(provider, user_filter)
     if size > exports.ASYNC_THRESHOLD:
         job = export_job_create(
@@ -153,20 +166,18 @@ def result_detail(request: HttpRequest, slug: str, result_key) -> HttpResponse:
     return _page(request, "reports/result.html", context)
 
 
-def _invoices_filtered(request: HttpRequest) -> tuple[object, dict]:
-    """The user's invoices narrowed by ``period`` (YYYY-MM) and ``provider`` (slug)."""
+def _invoices_filtered(request: HttpRequest) -> tuple[QuerySet[Invoice], InvoiceFilterForm]:
+    """The user's invoices narrowed by ``period`` (YYYY-MM) and ``provider`` (slug);
+    a bad value is dropped and shown as the form's error."""
     invoices = access.invoices_visible(request.user).select_related("provider")
-    chosen = {"period": request.GET.get("period", ""), "provider": request.GET.get("provider", "")}
-    if chosen["period"]:
-        try:
-            invoices = invoices.filter(period=period_parse(chosen["period"]))
-        except InvalidInput:
-            messages.error(request, "Период указывается как ГГГГ-ММ.")
-            chosen["period"] = ""
-    if chosen["provider"]:
-        provider = access.provider_for_user(request.user, chosen["provider"], Area.INVOICES)
+    form = InvoiceFilterForm(request.GET)
+    form.is_valid()
+    if period := form.cleaned_data.get("period"):
+        invoices = invoices.filter(period=period)
+    if slug := form.cleaned_data.get("provider"):
+        provider = access.provider_for_user(request.user, slug, Area.INVOICES)
         invoices = invoices.filter(provider=provider)
-    return invoices.order_by("-period", "provider__name", "pk"), chosen
+    return invoices.order_by("-period", "provider__name", "pk"), form
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -181,10 +192,15 @@ def _query_without_page(request: HttpRequest) -> str:
 def invoices(request: HttpRequest) -> HttpResponse:
     if not access.providers_visible(request.user, Area.INVOICES).exists():
         raise Http404("Счета недоступны.")
-    rows, chosen = _invoices_filtered(request)
+    rows, form = _invoices_filtered(request)
+    period = form.cleaned_data.get("period")
     context = {
         "page": Paginator(rows, 50).get_page(request.GET.get("page", 1)),
-        "chosen": chosen,
+        "form": form,
+        "chosen": {
+            "period": f"{period:%Y-%m}" if period else "",
+            "provider": form.cleaned_data.get("provider", ""),
+        },
         "providers": access.providers_visible(request.user, Area.INVOICES).order_by("name"),
         "is_operator": access.is_operator(request.user),
         "query": _query_without_page(request),
@@ -197,8 +213,11 @@ def invoices(request: HttpRequest) -> HttpResponse:
 def invoices_register(request: HttpRequest) -> HttpResponse:
     if not access.providers_visible(request.user, Area.INVOICES).exists():
         raise Http404("Счета недоступны.")
-    rows, chosen = _invoices_filtered(request)
-    label = chosen["period"] or "all"
+    rows, form = _invoices_filtered(request)
+    if form.errors:
+        return _filter_refused(form)
+    period = form.cleaned_data["period"]
+    label = f"{period:%Y-%m}" if period else "all"
     return _xlsx(invoice_register_xlsx(rows.order_by("year", "sequence")), register_filename(label))
 
 

@@ -65,6 +65,23 @@ def test_a_nul_character_is_refused_before_the_database(call, prepaid_provider, 
     assert not ProviderUser.objects.exists()
 
 
+@pytest.mark.parametrize("body", ["form", "json"])
+def test_a_nul_character_in_a_posted_body_is_refused_before_the_database(
+    client, prepaid_provider, body
+):
+    params = {"client": prepaid_provider.client_key, "user_id": "stu\x00dent"}
+    if body == "form":
+        response = client.post(API + "user/register", params)
+    else:
+        response = client.post(
+            API + "user/register", json.dumps(params), content_type="application/json"
+        )
+
+    assert_error(response, 400)
+    assert "NUL" in response.json()["error"]["message"]
+    assert not ProviderUser.objects.exists()
+
+
 def test_a_nul_character_in_a_return_url_is_refused(call, prepaid_provider, user_key, main_test):
     response = call(
         "token/create",
