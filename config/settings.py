@@ -99,7 +99,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "api.errors.PartnerApiErrorMiddleware",
     "common.middleware.RequestBodyLimitMiddleware",
     "common.middleware.ControlCharacterMiddleware",
@@ -111,6 +110,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+if not DEBUG:
+    # Admin CSS and JS from the application itself; the development server
+    # serves them on its own.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# First of all: rate limits and login lockouts count the client's address.
+MIDDLEWARE.insert(0, "common.proxy.ForwardedClientMiddleware")
+# Addresses of reverse proxies whose X-Forwarded-For is believed (common/proxy.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
