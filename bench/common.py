@@ -131,7 +131,7 @@ def key_files(provider: dict) -> dict[str, Path]:
     }
 
 
-def wrk(
+def wrk_start(
     port: int,
     scenario: str,
     keys: Path,
@@ -141,7 +141,9 @@ def wrk(
     connections: int,
     threads: int = 2,
     tag: str = "",
-) -> dict:
+    extra_env: dict | None = None,
+) -> subprocess.Popen:
+    """wrk running in the background; ``wrk_result`` waits for it and reads its figures."""
     env = dict(os.environ)
     env.update(
         {
@@ -151,6 +153,7 @@ def wrk(
             "BENCH_RUN": tag or secrets.token_hex(4),
         }
     )
+    env.update(extra_env or {})
     cmd = [
         "wrk",
         "-t",
@@ -165,12 +168,43 @@ def wrk(
         str(ROOT / "bench" / "wrk" / "api.lua"),
         f"http://127.0.0.1:{port}",
     ]
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    return subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wrk_result(proc: subprocess.Popen) -> dict:
+    out, err = proc.communicate()
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, proc.args, out, err)
     line = [row for row in out.splitlines() if row.startswith("{")][-1]
     figures = json.loads(line)
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     figures["errors"] = sum(v for k, v in figures.items() if k.startswith("errors_"))
     return figures
+
+
+def wrk(
+    port: int,
+    scenario: str,
+    keys: Path,
+    client: str,
+    *,
+    duration: int,
+    connections: int,
+    threads: int = 2,
+    tag: str = "",
+) -> dict:
+    return wrk_result(
+        wrk_start(
+            port,
+            scenario,
+            keys,
+            client,
+            duration=duration,
+            connections=connections,
+            threads=threads,
+            tag=tag,
+        )
+    )
 
 
 def median(values: list[float]) -> float:

@@ -1,6 +1,6 @@
 -- wrk script for the partner API benchmarks (bench/api.py drives it).
 -- Environment: BENCH_SCENARIO (register_known | register_new | progress_save |
--- result_get | token_create), BENCH_CLIENT (client key), BENCH_KEYS (a file of
+-- result_get | token_create | client_info), BENCH_CLIENT (client key), BENCH_KEYS (a file of
 -- keys, one a line: user ids, user keys or result keys), BENCH_RUN (a unique tag
 -- for new user ids). Prints one JSON line with the figures at the end.
 
@@ -58,6 +58,8 @@ request = function()
     path = base .. "progress/save?test=career-interests&user_key=" .. pick() .. "&progress=" .. progress()
   elseif scenario == "result_get" then
     path = base .. "result/get?result_key=" .. pick()
+  elseif scenario == "client_info" then
+    path = base .. "client/info?client=" .. client
   elseif scenario == "token_create" then
     path = base .. "token/create?client=" .. client .. "&user_key=" .. pick() .. "&test=career-interests"
   else
