@@ -6,6 +6,7 @@ deploy check refuses anything else); local memory in development. Limits
 come from settings as (requests, seconds); 0 disables.
 """
 
+import functools
 import logging
 import math
 import time
@@ -20,6 +21,8 @@ from common.errors import RateLimited
 
 logger = logging.getLogger(__name__)
 
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+
 
 def rate_limit_check(scope: str, ident: str) -> None:
     limit, window = settings.API_RATE_LIMITS.get(scope, (0, 0))
@@ -27,14 +30,8 @@ def rate_limit_check(scope: str, ident: str) -> None:
         return
     now = time.time()
     bucket = int(now // window)
-    key = f"rl:{scope}:{ident}:{bucket}"
     try:
-        cache.add(key, 0, timeout=window + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=window + 1)
-            count = 1
+        count = _count(f"rl:{scope}:{ident}:{bucket}", window + 1)
     except redis.RedisError as exc:
         # The limits protect the service; an unreachable store must not take
         # the whole API down with it. Requests pass uncounted until it is back.
@@ -42,6 +39,31 @@ def rate_limit_check(scope: str, ident: str) -> None:
         return
     if count > limit:
         raise RateLimited(retry_after=max(1, math.ceil((bucket + 1) * window - now)))
+
+
+def _count(key: str, ttl: int) -> int:
+    """Add one to the window's counter and return it, creating it with its expiry."""
+    backend = settings.CACHES["default"]
+    if backend["BACKEND"] == REDIS_CACHE:
+        # One round trip on a client kept per process (Django's cache API would
+        # take three, each with a new client). SET NX and INCR are atomic, so
+        # no count is lost between processes.
+        pipe = _redis_client(backend["LOCATION"]).pipeline(transaction=False)
+        pipe.set(cache.make_and_validate_key(key), 0, ex=ttl, nx=True)
+        pipe.incr(cache.make_and_validate_key(key))
+        return pipe.execute()[1]
+    # Development: local memory, one process.
+    cache.add(key, 0, timeout=ttl)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=ttl)
+        return 1
+
+
+@functools.cache
+def _redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
 
 
 def rate_limit_address(request: HttpRequest) -> None:

@@ -108,3 +108,32 @@ def test_an_unreachable_rate_limit_store_lets_requests_through_uncounted(
 
     assert statuses == [200, 200, 200]
     assert "Rate limit store unavailable" in caplog.text
+
+
+def test_counters_in_redis_expire_with_their_window(
+    call, prepaid_provider, settings, require_redis, window_start
+):
+    import uuid
+
+    import redis
+
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    settings.API_RATE_LIMITS = {"client": (3, 60), "ip": (0, 0)}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": prefix,
+        }
+    }
+
+    statuses = [
+        call("client/info", client=prepaid_provider.client_key).status_code for _ in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
+    server = redis.Redis(host="127.0.0.1", port=6379)
+    (key,) = server.keys(f"{prefix}:*:rl:client:*")
+    assert int(server.get(key)) == 4
+    assert 0 < server.ttl(key) <= 61
+    server.delete(key)
