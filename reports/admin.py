@@ -15,7 +15,17 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(ExportJob)
 class ExportJobAdmin(admin.ModelAdmin):
-    list_display = ["pk", "provider", "requested_by", "status", "progress", "total", "created_at"]
+    list_display = [
+        "pk",
+        "provider",
+        "requested_by",
+        "status",
+        "progress",
+        "total",
+        "attempts",
+        "heartbeat_at",
+        "created_at",
+    ]
     list_filter = ["status"]
     list_select_related = ["provider", "requested_by"]
     # Jobs are written by the worker only; the admin is for looking.

@@ -24,8 +24,6 @@ from catalog.selectors import questionnaire_definition
 from reports.filters import UserFilter
 from reports.sheets import EXCEL_MAX_ROWS, Column, SheetStream, write_rows
 
-# Exports with more rows than this are built by the task worker, not in the request.
-ASYNC_THRESHOLD = 5_000
 PROGRESS_EVERY = 1_000
 CHUNK = 2_000
 
@@ -64,6 +62,7 @@ class TestPart:
     first: datetime
     last: datetime
     scales: list[tuple[str, str]]  # (code, title) over every exported version
+    versions: tuple[int, ...]  # primary keys of the exported versions
 
 
 def export_results(provider: Provider, user_filter: UserFilter) -> QuerySet[Result]:
@@ -107,6 +106,7 @@ def export_tests(results: QuerySet[Result]) -> list[TestPart]:
             {"title": q.title, "results": 0, "first": row["first"], "last": row["last"]},
         )
         part["results"] += row["n"]
+        part.setdefault("versions", []).append(q.pk)
         part["first"], part["last"] = (
             min(part["first"], row["first"]),
             max(part["last"], row["last"]),
@@ -123,6 +123,7 @@ def export_tests(results: QuerySet[Result]) -> list[TestPart]:
             first=p["first"],
             last=p["last"],
             scales=list(p["scales"].items()),
+            versions=tuple(p["versions"]),
         )
         for code, p in sorted(parts.items())
     ]
@@ -165,7 +166,7 @@ def users_xlsx(
                 Column(f"{title}: уровень", "text", 16),
             ]
         sheet = SheetStream(wb, part.title, columns, taken, max_rows)
-        for result in _results_of(results, part.code):
+        for result in _results_of(results, part.versions):
             scores = {s["code"]: s for s in result.scales}
             row = [
                 result.user.user_id,
@@ -229,9 +230,14 @@ def _users_rows(provider: Provider, user_filter: UserFilter):
         ]
 
 
-def _results_of(results: QuerySet[Result], code: str):
+def _results_of(results: QuerySet[Result], versions: tuple[int, ...]):
+    # By version keys, not by a join on the code: PostgreSQL then estimates the
+    # rows from the results' own statistics. Joined on the code, it expected a
+    # hundredth of them and, for the fast-start plan a server-side cursor asks
+    # for, compared every user with every result (14 s instead of 26 ms for
+    # 3,000 users and 9,000 results; quadratic beyond).
     return (
-        results.filter(questionnaire__code=code)
+        results.filter(questionnaire_id__in=versions)
         .select_related("user", "questionnaire")
         .only(
             "created_at",

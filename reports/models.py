@@ -43,7 +43,15 @@ class StaffMembership(models.Model):
 
 
 class ExportJob(models.Model):
-    """A large Excel export built in the background; the file lives under ``VAR_DIR/exports``."""
+    """A large Excel export built by the task worker; the file lives in ``storages["exports"]``.
+
+    ``attempts`` counts the runs that claimed the job and fences them: a run
+    writes to the job only while it is running on that attempt, so a run
+    whose worker was presumed dead can never overwrite the run that replaced
+    it. ``heartbeat_at`` is when the job was queued or its progress last
+    moved; a running job whose heartbeat is older than
+    ``EXPORT_STALE_SECONDS`` lost its worker (``services.export_jobs_recover``).
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "В очереди"
@@ -67,8 +75,11 @@ class ExportJob(models.Model):
     )
     total = models.PositiveIntegerField("строк всего", default=0)
     progress = models.PositiveIntegerField("строк записано", default=0)
-    # A bare file name inside the exports folder, never a path from outside it.
+    attempts = models.PositiveSmallIntegerField("запусков", default=0)
+    heartbeat_at = models.DateTimeField("прогресс обновлён", default=timezone.now)
+    # The name ``storages["exports"].save`` returned, never a path from outside the storage.
     file_name = models.CharField("файл", max_length=200, blank=True)
+    # Shown to the staff on the job page: Russian, without internals (those go to the log).
     error = models.TextField("ошибка", blank=True)
     created_at = models.DateTimeField("создан", default=timezone.now)
     finished_at = models.DateTimeField("завершён", null=True, blank=True)
@@ -81,6 +92,20 @@ class ExportJob(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "running", "done", "failed"]),
                 name="export_job_status_valid",
+            ),
+            # Only the claim moves a job out of "pending", and it counts the attempt.
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(attempts__gte=1),
+                name="export_job_claimed_before_running",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["done", "failed"], finished_at__isnull=False)
+                | Q(status__in=["pending", "running"], finished_at__isnull=True),
+                name="export_job_finished_at_when_finished",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(file_name=""),
+                name="export_job_done_has_file",
             ),
         ]
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
+from django.conf import settings
+from django.core.files import File
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -16,7 +18,10 @@ from billing.models import Provider
 from billing.periods import MOSCOW, period_bounds, period_current
 from catalog.models import Questionnaire
 from catalog.selectors import questionnaire_definition, questionnaires_current
+from reports.files import exports_storage
 from reports.filters import UserFilter
+from reports.models import ExportJob
+from reports.wording import ago_ru
 
 PAGE_SIZE = 50
 CHART_DAYS = 30
@@ -163,3 +168,41 @@ def result_for_provider(provider: Provider, result_key: UUID) -> Result:
     if result is None:
         raise Http404("Результат не найден.")
     return result
+
+
+@dataclass(frozen=True)
+class ExportJobState:
+    """What the job page says besides the job's own fields."""
+
+    ready: bool  # done, and its file is in the exports storage
+    # Unfinished, and nothing moved for longer than a live worker ever takes
+    # between heartbeats: its worker seems gone, so the page stops refreshing.
+    stalled: bool
+    refreshes: bool
+    moved_ago: str  # "3 минуты назад": when the job was queued or its progress last moved
+
+
+def export_job_state(job: ExportJob, now: datetime | None = None) -> ExportJobState:
+    idle = ((now or timezone.now()) - job.heartbeat_at).total_seconds()
+    stalled = not job.is_finished and idle > settings.EXPORT_STALE_SECONDS
+    ready = (
+        job.status == ExportJob.Status.DONE
+        and bool(job.file_name)
+        and exports_storage().exists(job.file_name)
+    )
+    return ExportJobState(
+        ready=ready,
+        stalled=stalled,
+        refreshes=not job.is_finished and not stalled,
+        moved_ago=ago_ru(idle),
+    )
+
+
+def export_job_file(job: ExportJob) -> File | None:
+    """The job's workbook opened from the exports storage; None if unfinished or purged."""
+    if job.status != ExportJob.Status.DONE or not job.file_name:
+        return None
+    try:
+        return exports_storage().open(job.file_name, "rb")
+    except FileNotFoundError:
+        return None

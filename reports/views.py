@@ -4,9 +4,11 @@ Every view is behind ``login_required`` and resolves the provider, result,
 job or invoice through ``reports.access``: out of scope means 404.
 """
 
+import re
 import tempfile
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from api.selectors import result_as_dict
@@ -31,7 +34,7 @@ from reports.access import Area
 from reports.charts import daily_columns, horizontal_bars
 from reports.filters import InvoiceFilterForm, UserFilterForm, filter_errors_text
 from reports.models import ExportJob
-from reports.services import export_job_create, export_job_path
+from reports.services import export_job_create
 
 
 def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
@@ -115,7 +118,7 @@ def users_export(request: HttpRequest, slug: str) -> HttpResponse:
         return _filter_refused(form)
     user_filter = form.user_filter()
     size = exports.export_size(provider, user_filter)
-    if size > exports.ASYNC_THRESHOLD:
+    if size > settings.EXPORT_ASYNC_THRESHOLD:
         job = export_job_create(
             provider=provider, user_filter=user_filter, requested_by=request.user, total=size
         )
@@ -140,20 +143,30 @@ def _job(request: HttpRequest, slug: str, pk: int) -> ExportJob:
 @require_GET
 def export_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     job = _job(request, slug, pk)
-    context = {"provider": job.provider, "job": job, "ready": export_job_path(job) is not None}
+    context = {"provider": job.provider, "job": job, "state": selectors.export_job_state(job)}
     return _page(request, "reports/export_job.html", context)
+
+
+# Characters that no file system or browser accepts in a file name.
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def _job_filename(job: ExportJob) -> str:
+    """ "Колледж А — выгрузка 12 от 27.11.2026.xlsx"; sent as RFC 6266 ``filename*``."""
+    provider = _NOT_IN_FILE_NAMES.sub(" ", job.provider.name).strip() or job.provider.slug
+    day = timezone.localtime(job.created_at)
+    return f"{provider} — выгрузка {job.pk} от {day:%d.%m.%Y}.xlsx"
 
 
 @login_required
 @require_GET
 def export_job_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     job = _job(request, slug, pk)
-    path = export_job_path(job)
-    if path is None:
+    workbook = selectors.export_job_file(job)
+    if workbook is None:
         raise Http404("Файл выгрузки ещё не готов или удалён.")
-    filename = f"{job.provider.slug}-results-{job.created_at:%Y-%m-%d}-{job.pk}.xlsx"
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+        workbook, as_attachment=True, filename=_job_filename(job), content_type=XLSX_CONTENT_TYPE
     )
 
 

@@ -12,6 +12,7 @@ from api.models import ProviderUser, Result
 from api.services import progress_save, user_register
 from billing.models import Invoice, Provider
 from catalog.models import Questionnaire
+from reports.files import exports_storage
 from reports.models import StaffMembership
 from tests.api import conftest as api_fixtures
 from tests.api.conftest import answers_for
@@ -24,8 +25,15 @@ bonus_test = api_fixtures.bonus_test
 
 @pytest.fixture(autouse=True)
 def fast_and_isolated(settings, tmp_path) -> None:
-    """Export files go to a throwaway folder, never the developer's var/."""
+    """Export files, partial and finished, go to a throwaway folder, never the developer's var/."""
     settings.VAR_DIR = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "exports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "exports"},
+        },
+    }
     # The real hasher takes a good part of a second per password, on every staff fixture.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -133,3 +141,9 @@ def make_invoice(db) -> Callable[..., Invoice]:
         )
 
     return make
+
+
+def stored_export_files() -> list[str]:
+    """Names in the exports storage (a folder under the test's tmp_path)."""
+    storage = exports_storage()
+    return sorted(storage.listdir("")[1]) if storage.exists("") else []

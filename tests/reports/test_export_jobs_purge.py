@@ -1,22 +1,26 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_q.tasks import async_task, result
 
+from reports.files import exports_storage, partial_path, partials_dir
 from reports.models import ExportJob
-from reports.services import exports_dir
+from tests.reports.conftest import stored_export_files
 
 pytestmark = pytest.mark.django_db
 
 
 def job_with_file(provider, name: str, age_days: int) -> ExportJob:
-    (exports_dir() / name).write_bytes(b"xlsx")
+    created = timezone.now() - timedelta(days=age_days)
     return ExportJob.objects.create(
         provider=provider,
         status=ExportJob.Status.DONE,
-        file_name=name,
-        created_at=timezone.now() - timedelta(days=age_days),
+        attempts=1,
+        file_name=exports_storage().save(name, ContentFile(b"xlsx")),
+        created_at=created,
+        finished_at=created,
     )
 
 
@@ -26,6 +30,7 @@ def test_week_old_exports_and_their_files_are_purged_and_recent_ones_kept(provid
     stuck = ExportJob.objects.create(
         provider=provider_a,
         status=ExportJob.Status.RUNNING,
+        attempts=1,
         created_at=timezone.now() - timedelta(days=30),
     )
 
@@ -33,6 +38,18 @@ def test_week_old_exports_and_their_files_are_purged_and_recent_ones_kept(provid
 
     assert purged == 2
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [fresh.pk]
-    assert not (exports_dir() / "export-old.xlsx").exists()
-    assert (exports_dir() / "export-fresh.xlsx").exists()
+    assert stored_export_files() == ["export-fresh.xlsx"]
     assert not ExportJob.objects.filter(pk__in=[old.pk, stuck.pk]).exists()
+
+
+def test_the_daily_purge_deletes_partial_files_left_by_a_dead_worker(provider_a):
+    job = ExportJob.objects.create(
+        provider=provider_a, status=ExportJob.Status.FAILED, attempts=2, finished_at=timezone.now()
+    )
+    left = partial_path(job.pk, 2, "a" * 32)
+    left.write_bytes(b"half a workbook")
+
+    result(async_task("reports.tasks.export_jobs_purge_old"))
+
+    assert not left.exists()
+    assert list(partials_dir().iterdir()) == []
