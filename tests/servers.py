@@ -91,9 +91,12 @@ class Process:
         self.proc.wait(timeout=10)
 
     def stop(self, timeout: float = 20) -> None:
+        """SIGTERM to the main process only, as a supervisor sends it: gunicorn's master
+        and django-q2's cluster stop their own children (signalled all at once, the
+        cluster hangs)."""
         if not self.alive():
             return
-        os.killpg(self.proc.pid, signal.SIGTERM)
+        os.kill(self.proc.pid, signal.SIGTERM)
         try:
             self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -139,7 +139,14 @@ def test_an_export_requested_through_one_web_process_is_built_by_the_worker_and_
     browser = StaffBrowser()
     browser.log_in(web_a.url, "ivanova", "a-long-staff-password-1")
 
-    requested = browser.request("get", web_a.url + "/reports/providers/college-a/users/export/")
+    users_page = web_a.url + "/reports/providers/college-a/users/"
+    browser.request("get", users_page)
+    requested = browser.request(
+        "post",
+        web_a.url + "/reports/providers/college-a/users/export/",
+        data={"csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        headers={"Referer": users_page},
+    )
     assert requested.status_code == 302, requested.text
     job_page = requested.headers["Location"]
     job_id = re.search(r"/exports/(\d+)/", job_page).group(1)
