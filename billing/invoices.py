@@ -2,13 +2,13 @@
 
 import logging
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from billing.models import AccessEntry, Invoice, Provider
+from billing.models import AccessEntry, Invoice, Provider, SellerDetails
 from billing.periods import MOSCOW, period_bounds
 from common.errors import InvalidInput
 
@@ -60,6 +60,9 @@ def invoice_issue_for_period(*, period: date, provider: Provider | None = None) 
 def _invoice_create(*, provider: Provider, period: date, accesses: int) -> Invoice | None:
     """Create one invoice with the next free number; None if a parallel run issued it first."""
     unit_price = provider.price_per_access
+    amount = (unit_price * accesses).quantize(KOPECK)
+    seller = SellerDetails.objects.filter(pk=1).first()
+    vat_rate = seller.vat_rate if seller and seller.vat_mode == SellerDetails.VatMode.RATE else None
     issued_at = timezone.now()
     year = issued_at.astimezone(MOSCOW).year
     for _ in range(_NUMBER_ATTEMPTS):
@@ -71,7 +74,11 @@ def _invoice_create(*, provider: Provider, period: date, accesses: int) -> Invoi
                     period=period,
                     accesses=accesses,
                     unit_price=unit_price,
-                    amount=(unit_price * accesses).quantize(KOPECK),
+                    amount=amount,
+                    vat_rate=vat_rate,
+                    vat_amount=vat_included(amount, vat_rate),
+                    seller=seller_snapshot(seller),
+                    buyer=buyer_snapshot(provider),
                     year=year,
                     sequence=last + 1,
                     number=f"{year}-{last + 1:04d}",
@@ -86,10 +93,54 @@ def _invoice_create(*, provider: Provider, period: date, accesses: int) -> Invoi
     raise RuntimeError(f"No free invoice number for {year} after {_NUMBER_ATTEMPTS} attempts.")
 
 
+def vat_included(amount: Decimal, rate: Decimal | None) -> Decimal:
+    """VAT inside a VAT-inclusive amount, in whole kopecks: amount × rate / (100 + rate)."""
+    if rate is None:
+        return Decimal("0.00")
+    return (amount * rate / (100 + rate)).quantize(KOPECK, rounding=ROUND_HALF_UP)
+
+
+def seller_snapshot(seller: SellerDetails | None) -> dict:
+    """The seller's requisites as an issued document keeps them."""
+    if seller is None:
+        return {}
+    return {
+        field: getattr(seller, field)
+        for field in (
+            "name",
+            "inn",
+            "kpp",
+            "ogrn",
+            "address",
+            "bank_name",
+            "bik",
+            "account",
+            "corr_account",
+            "vat_exemption",
+            "director_name",
+            "accountant_name",
+        )
+    }
+
+
+def buyer_snapshot(provider: Provider) -> dict:
+    """The buyer's requisites as an issued document keeps them."""
+    return {
+        "name": provider.legal_name or provider.name,
+        "inn": provider.inn,
+        "kpp": provider.kpp,
+        "ogrn": provider.ogrn,
+        "address": provider.legal_address,
+        "contract_number": provider.contract_number,
+        "contract_date": provider.contract_date.isoformat() if provider.contract_date else "",
+    }
+
+
 def invoice_mark_paid(*, invoice: Invoice) -> bool:
     """Mark an issued invoice paid; False if it already was (its paid_at is kept)."""
+    now = timezone.now()
     updated = Invoice.objects.filter(pk=invoice.pk, status=Invoice.Status.ISSUED).update(
-        status=Invoice.Status.PAID, paid_at=timezone.now()
+        status=Invoice.Status.PAID, paid_at=now, paid_on=timezone.localdate(now)
     )
     invoice.refresh_from_db(fields=["status", "paid_at"])
     return bool(updated)

@@ -49,7 +49,7 @@ def provider_ledger_drift(provider: Provider) -> dict[str, tuple[int, int]]:
     """Counters that disagree with the ledger, as {field: (counter, ledger)}; empty if none."""
     totals = AccessEntry.objects.filter(provider=provider).aggregate(
         issued=Sum("quantity", filter=Q(kind__in=["charge", "adjust"]), default=0),
-        granted=Sum("quantity", filter=Q(kind="grant"), default=0),
+        granted=Sum("quantity", filter=Q(kind__in=["grant", "ungrant"]), default=0),
     )
     provider.refresh_from_db(fields=["issued_count", "access_limit"])
     drift = {}
@@ -66,7 +66,9 @@ def providers_ledger_drift() -> dict[Provider, dict[str, tuple[int, int]]]:
         ledger_issued=Sum(
             "ledger__quantity", filter=Q(ledger__kind__in=["charge", "adjust"]), default=0
         ),
-        ledger_granted=Sum("ledger__quantity", filter=Q(ledger__kind="grant"), default=0),
+        ledger_granted=Sum(
+            "ledger__quantity", filter=Q(ledger__kind__in=["grant", "ungrant"]), default=0
+        ),
     ).order_by("pk")
     drifts = {}
     for provider in providers:
