@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet, Sum
 
 from billing import keys
 from billing.errors import ClientNotFound, ProviderDisabled
-from billing.models import AccessEntry, Invoice, Provider
+from billing.models import AccessEntry, Invoice, Provider, SellerDetails
 from billing.periods import period_bounds
 from common.queries import unique_row
 
@@ -30,6 +30,11 @@ def provider_get_by_client_key(key: str) -> Provider:
     return provider_usable(
         unique_row(Provider.objects.filter(client_key_hash=keys.client_key_hash(key)))
     )
+
+
+def seller_details_get() -> SellerDetails | None:
+    """The seller's one row; None until an operator has filled it in."""
+    return SellerDetails.objects.filter(pk=1).first()
 
 
 def provider_info(provider: Provider) -> dict:

@@ -1,14 +1,15 @@
-"""Writes of the billing app: providers, keys, grants and charges."""
+"""Writes of the billing app: providers, keys, grants, charges and requisites."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
 
 from billing import keys
 from billing.errors import AccessLimitReached, GrantRefused
-from billing.models import CHARGE_ALLOWED, AccessEntry, Provider
+from billing.models import CHARGE_ALLOWED, AccessEntry, Provider, SellerDetails
 
 # fmt: off
 _LATIN = (
@@ -119,3 +120,74 @@ def access_charge(*, provider_id: int, reference: str, actor: str = "api") -> No
     if not updated:
         # Raising rolls the caller's transaction back, ledger row included.
         raise AccessLimitReached()
+
+
+SELLER_DETAILS_FIELDS = (
+    "name",
+    "inn",
+    "kpp",
+    "ogrn",
+    "address",
+    "bank_name",
+    "bik",
+    "account",
+    "corr_account",
+    "vat_mode",
+    "vat_rate",
+    "vat_exemption",
+    "director_name",
+    "accountant_name",
+)
+PROVIDER_DETAILS_FIELDS = (
+    "legal_name",
+    "inn",
+    "kpp",
+    "ogrn",
+    "legal_address",
+    "contract_number",
+    "contract_date",
+)
+
+
+def _unknown_fields(fields: dict, allowed: tuple[str, ...]) -> None:
+    if unknown := sorted(set(fields) - set(allowed)):
+        raise TypeError(f"Not requisites: {', '.join(unknown)}.")
+
+
+def seller_details_update(**fields) -> SellerDetails:
+    """Create the seller's one row, or change the given fields of it.
+
+    Raises ValidationError (messages in Russian, naming the field) and saves
+    nothing if the result would not be valid as a whole: a partial update is
+    checked together with the values it keeps.
+    """
+    _unknown_fields(fields, SELLER_DETAILS_FIELDS)
+    with transaction.atomic():
+        # Locked, so two operators' partial edits apply one after the other.
+        seller = SellerDetails.objects.select_for_update().filter(pk=1).first()
+        if seller is None:
+            seller = SellerDetails(pk=1)
+        for field, value in fields.items():
+            setattr(seller, field, value)
+        seller.full_clean()
+        seller.save()
+    return seller
+
+
+def provider_details_update(provider: Provider, **fields) -> Provider:
+    """Change a provider's buyer details (the requisites its invoices and acts print).
+
+    Raises ValidationError naming the field and saves nothing if any value is
+    invalid. Only these fields are written: the access counters move under
+    other transactions and must not be written back as read.
+    """
+    _unknown_fields(fields, PROVIDER_DETAILS_FIELDS)
+    for field, value in fields.items():
+        setattr(provider, field, value)
+    try:
+        provider.full_clean()
+    except ValidationError:
+        provider.refresh_from_db(fields=list(fields))
+        raise
+    provider.save(update_fields=list(fields))
+    return provider

@@ -1,4 +1,5 @@
-"""Billing helpers: ledger rows at chosen Moscow instants, and invoices issued at a chosen time."""
+"""Billing helpers: ledger rows at chosen Moscow instants, invoices issued at a chosen time,
+and the seller's requisites."""
 
 from collections.abc import Callable
 from datetime import date, datetime
@@ -10,10 +11,27 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from billing.invoices import invoice_issue_for_period
-from billing.models import AccessEntry, Invoice, Provider
-from billing.services import access_charge
+from billing.models import AccessEntry, Invoice, Provider, SellerDetails
+from billing.services import access_charge, seller_details_update
 
 MSK = ZoneInfo("Europe/Moscow")
+
+# Valid requisites: Sberbank's ИНН/КПП/ОГРН and its real БИК/correspondent
+# account pair; the settlement account's 9th digit is the control key for
+# that БИК (billing.requisites.validate_settlement_account).
+SELLER_REQUISITES = {
+    "name": "ООО «Тестодром»",
+    "inn": "7707083893",
+    "kpp": "773601001",
+    "ogrn": "1027700132195",
+    "address": "117312, г. Москва, ул. Вавилова, д. 19",
+    "bank_name": "ПАО Сбербанк",
+    "bik": "044525225",
+    "account": "40702810938000012345",
+    "corr_account": "30101810400000000225",
+    "director_name": "Иванов И. И.",
+    "accountant_name": "Петрова А. С.",
+}
 
 
 def msk(*args: int) -> datetime:
@@ -46,6 +64,12 @@ def issue_at(db) -> Callable[..., list[Invoice]]:
             return invoice_issue_for_period(period=period, provider=provider)
 
     return issue
+
+
+@pytest.fixture
+def seller(db) -> SellerDetails:
+    """The seller's one row, valid, in the "Без НДС" mode."""
+    return seller_details_update(**SELLER_REQUISITES)
 
 
 @pytest.fixture
