@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -9,9 +9,9 @@ from django.utils.html import format_html
 from billing import keys
 from billing.admin_invoices import InvoiceAdmin, LedgerDriftAdmin  # noqa: F401 (registers them)
 from billing.forms import GrantForm
-from billing.models import AccessEntry, Provider
-from billing.selectors import provider_ledger_drift
-from billing.services import access_grant, provider_rotate_key
+from billing.models import AccessEntry, Provider, SellerDetails
+from billing.selectors import provider_ledger_drift, seller_details_get
+from billing.services import access_grant, provider_rotate_key, seller_details_update
 from common.admin_mixins import ReadOnlyAdmin
 from common.errors import DomainError
 
@@ -73,6 +73,43 @@ class ProviderAdmin(admin.ModelAdmin):
     ]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["rotate_keys", "grant_accesses"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "payment_policy",
+                    "price_per_access",
+                    "overdraft",
+                    "tests_policy",
+                    "allowed_tests",
+                    "allowed_origins",
+                    "is_active",
+                    "created_at",
+                    "client_key_prefix",
+                    "issued_count",
+                    "access_limit",
+                    "usage_link",
+                ]
+            },
+        ),
+        (
+            "Реквизиты покупателя",
+            {
+                "fields": [
+                    "legal_name",
+                    ("inn", "kpp"),
+                    "ogrn",
+                    "legal_address",
+                    ("contract_number", "contract_date"),
+                ],
+                "description": "Печатаются в счетах и актах. Уже выставленные документы "
+                "сохраняют реквизиты на момент выставления.",
+            },
+        ),
+    ]
 
     def get_urls(self):
         usage = path(
@@ -166,3 +203,49 @@ class AccessEntryAdmin(ReadOnlyAdmin):
     search_fields = ["reference"]
     list_select_related = ["provider"]
     date_hierarchy = "created_at"
+
+
+@admin.register(SellerDetails)
+class SellerDetailsAdmin(admin.ModelAdmin):
+    """The one row of the seller's requisites: no list, no second row, no delete."""
+
+    fieldsets = [
+        ("Организация", {"fields": ["name", ("inn", "kpp"), "ogrn", "address"]}),
+        ("Банк", {"fields": ["bank_name", "bik", "account", "corr_account"]}),
+        (
+            "НДС",
+            {
+                "fields": ["vat_mode", "vat_rate", "vat_exemption"],
+                "description": "«Без НДС» печатается с основанием; при ставке цена включает "
+                "НДС. Выставленные счета сохраняют режим и ставку на момент выставления.",
+            },
+        ),
+        ("Подписи", {"fields": ["director_name", "accountant_name"]}),
+        (None, {"fields": ["updated_at"]}),
+    ]
+    readonly_fields = ["updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not SellerDetails.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Invoices keep their own copy, but new ones must never go out without a seller.
+        return False
+
+    def changelist_view(self, request, extra_context=None) -> HttpResponse:
+        seller = seller_details_get()
+        if seller is None:
+            return redirect("admin:billing_sellerdetails_add")
+        return redirect("admin:billing_sellerdetails_change", seller.pk)
+
+    def save_model(self, request, obj: SellerDetails, form, change: bool) -> None:
+        # The form has validated the record already; the service does the
+        # same check again and writes it under the row's lock.
+        seller_details_update(**{field: form.cleaned_data[field] for field in form.cleaned_data})
+
+    def response_post_save_change(self, request, obj) -> HttpResponse:
+        # Not to the list: it would only redirect back to this one record.
+        return redirect("admin:billing_sellerdetails_change", obj.pk)
+
+    def response_post_save_add(self, request, obj) -> HttpResponse:
+        return redirect("admin:billing_sellerdetails_change", obj.pk)
