@@ -20,5 +20,9 @@ class GrantRefused(InvalidInput):
     pass
 
 
+class PaymentMarkRefused(InvalidInput):
+    """A payment mark or its cancellation that cannot be made; the message is for operators."""
+
+
 class LedgerIsAppendOnly(Exception):
     """Raised by any attempt to change or delete a ledger row: a programming error."""

@@ -1,4 +1,7 @@
-"""Writes of invoices: monthly issuing for postpaid providers and payment marks."""
+"""Issuing invoices: monthly ones for postpaid providers, top-ups for prepaid ones.
+
+Payment marks are in ``billing.payments``.
+"""
 
 import logging
 from datetime import date
@@ -18,6 +21,8 @@ KOPECK = Decimal("0.01")
 # Each failed attempt means another invoice took the number and committed, so
 # this bounds how many invoices may be issued at the very same moment.
 _NUMBER_ATTEMPTS = 100
+# Far above any real purchase: a count with a few extra digits typed is refused.
+TOPUP_MAX_ACCESSES = 1_000_000
 
 
 class InvoiceRefused(InvalidInput):
@@ -50,15 +55,23 @@ def invoice_issue_for_period(*, period: date, provider: Provider | None = None) 
     counts = dict(charges.order_by().values_list("provider_id").annotate(n=Count("id")))
     issued = []
     for row in Provider.objects.filter(pk__in=counts).order_by("name", "pk"):
-        invoice = _invoice_create(provider=row, period=period, accesses=counts[row.pk])
+        invoice = _invoice_create(
+            provider=row, kind=Invoice.Kind.PERIOD, period=period, accesses=counts[row.pk]
+        )
         if invoice is not None:
             issued.append(invoice)
     logger.info("Issued %d invoice(s) for %s.", len(issued), f"{period:%Y-%m}")
     return issued
 
 
-def _invoice_create(*, provider: Provider, period: date, accesses: int) -> Invoice | None:
-    """Create one invoice with the next free number; None if a parallel run issued it first."""
+def _invoice_create(
+    *, provider: Provider, kind: str, accesses: int, period: date | None = None
+) -> Invoice | None:
+    """Create one invoice with the next free number.
+
+    None if a parallel run issued the same period invoice first; a top-up
+    has no such twin, so it always gets a number.
+    """
     unit_price = provider.price_per_access
     amount = (unit_price * accesses).quantize(KOPECK)
     seller = SellerDetails.objects.filter(pk=1).first()
@@ -71,6 +84,7 @@ def _invoice_create(*, provider: Provider, period: date, accesses: int) -> Invoi
             with transaction.atomic():
                 return Invoice.objects.create(
                     provider=provider,
+                    kind=kind,
                     period=period,
                     accesses=accesses,
                     unit_price=unit_price,
@@ -87,10 +101,39 @@ def _invoice_create(*, provider: Provider, period: date, accesses: int) -> Invoi
         except IntegrityError:
             # Either the number or the (provider, period) pair was taken by a
             # concurrent run; only the first is worth another attempt.
-            if Invoice.objects.filter(provider=provider, period=period).exists():
+            if (
+                kind == Invoice.Kind.PERIOD
+                and Invoice.objects.filter(
+                    provider=provider, kind=Invoice.Kind.PERIOD, period=period
+                ).exists()
+            ):
                 return None
             logger.info("Invoice number %d-%04d was taken concurrently; retrying.", year, last + 1)
     raise RuntimeError(f"No free invoice number for {year} after {_NUMBER_ATTEMPTS} attempts.")
+
+
+def topup_check(*, provider: Provider, count: int) -> None:
+    """Refuse a top-up that cannot be invoiced; in Russian, operators read it."""
+    if provider.payment_policy != Provider.PaymentPolicy.PREPAID:
+        raise InvoiceRefused("Счёт на пополнение выставляется только провайдеру с предоплатой.")
+    if not 0 < count <= TOPUP_MAX_ACCESSES:
+        raise InvoiceRefused(f"Число доступов — от 1 до {TOPUP_MAX_ACCESSES}.")
+    if provider.price_per_access <= 0:
+        raise InvoiceRefused(f"У провайдера «{provider.name}» не указана цена доступа.")
+
+
+def invoice_topup_issue(*, provider: Provider, count: int) -> Invoice:
+    """Issue a prepaid provider's invoice for ``count`` accesses at its current price.
+
+    Nothing is granted here: the accesses arrive when the invoice is marked
+    paid (``billing.payments.invoice_mark_paid``).
+    """
+    topup_check(provider=provider, count=count)
+    invoice = _invoice_create(provider=provider, kind=Invoice.Kind.TOPUP, accesses=count)
+    # Only a period invoice can lose to a twin issued in parallel.
+    assert invoice is not None
+    logger.info("Issued top-up invoice %s: %d accesses.", invoice.number, count)
+    return invoice
 
 
 def vat_included(amount: Decimal, rate: Decimal | None) -> Decimal:
@@ -134,13 +177,3 @@ def buyer_snapshot(provider: Provider) -> dict:
         "contract_number": provider.contract_number,
         "contract_date": provider.contract_date.isoformat() if provider.contract_date else "",
     }
-
-
-def invoice_mark_paid(*, invoice: Invoice) -> bool:
-    """Mark an issued invoice paid; False if it already was (its paid_at is kept)."""
-    now = timezone.now()
-    updated = Invoice.objects.filter(pk=invoice.pk, status=Invoice.Status.ISSUED).update(
-        status=Invoice.Status.PAID, paid_at=now, paid_on=timezone.localdate(now)
-    )
-    invoice.refresh_from_db(fields=["status", "paid_at"])
-    return bool(updated)

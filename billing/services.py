@@ -75,18 +75,50 @@ def provider_rotate_key(*, provider: Provider) -> str:
     return key
 
 
-def access_grant(*, provider: Provider, count: int, actor: str = "", reference: str = "") -> None:
-    """Add ``count`` bought accesses to a prepaid provider's limit."""
+def access_grant(
+    *, provider: Provider, count: int, actor: str = "", reference: str = ""
+) -> AccessEntry:
+    """Add ``count`` bought accesses to a prepaid provider's limit; returns the ledger row."""
     if count <= 0:
         raise GrantRefused("The number of accesses to grant must be positive.")
     if provider.payment_policy != Provider.PaymentPolicy.PREPAID:
         raise GrantRefused("Accesses are granted to prepaid providers only.")
     with transaction.atomic():
         Provider.objects.filter(pk=provider.pk).update(access_limit=F("access_limit") + count)
-        AccessEntry.objects.create(
+        return AccessEntry.objects.create(
             provider=provider,
             kind=AccessEntry.Kind.GRANT,
             quantity=count,
+            actor=actor,
+            reference=reference,
+        )
+
+
+def access_ungrant(*, grant: AccessEntry, actor: str = "", reference: str = "") -> AccessEntry:
+    """Take a grant back with a compensating ``ungrant`` row; the grant itself stays.
+
+    The limit may end below what the provider has already issued: those
+    accesses were used and stay counted, and new registrations are refused
+    until the limit is raised again. The caller decides whether that is
+    acceptable (see ``billing.payments.invoice_payment_cancel``).
+    """
+    if grant.kind != AccessEntry.Kind.GRANT:
+        raise GrantRefused("Only a grant can be taken back.")
+    with transaction.atomic():
+        # The limit is the ledger's sum of grants and ungrants, so it holds
+        # this grant unless the counter has drifted; never let it go negative.
+        updated = Provider.objects.filter(
+            pk=grant.provider_id, access_limit__gte=grant.quantity
+        ).update(access_limit=F("access_limit") - grant.quantity)
+        if not updated:
+            raise GrantRefused(
+                "The access limit is smaller than the grant to take back: "
+                "the counter disagrees with the ledger, see the reconciliation."
+            )
+        return AccessEntry.objects.create(
+            provider_id=grant.provider_id,
+            kind=AccessEntry.Kind.UNGRANT,
+            quantity=-grant.quantity,
             actor=actor,
             reference=reference,
         )

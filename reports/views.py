@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from api.selectors import result_as_dict
 from billing.exports import (
@@ -27,8 +27,11 @@ from billing.exports import (
     invoice_xlsx,
     register_filename,
 )
-from billing.invoices import invoice_mark_paid
+from billing.invoices import KOPECK, invoice_topup_issue
 from billing.models import Invoice
+from billing.payment_forms import PaymentCancelForm, PaymentMarkForm, TopupForm, form_step
+from billing.payments import invoice_mark_paid, invoice_payment_cancel, topup_cancel_shortfall
+from common.errors import DomainError
 from reports import access, exports, selectors
 from reports.access import Area
 from reports.charts import daily_columns, horizontal_bars
@@ -242,12 +245,119 @@ def invoice_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_GET
+def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = access.invoice_for_user(request.user, pk)
+    context = {
+        "invoice": invoice,
+        "events": invoice.payment_events.select_related("ledger_entry"),
+        "is_operator": access.is_operator(request.user),
+    }
+    return _page(request, "reports/invoice.html", context)
+
+
+def _after_payment_step(request: HttpRequest, invoice: Invoice) -> HttpResponse:
+    """Back to the filtered list the operator came from, or to the invoice's page."""
+    back = request.POST.get("back", request.GET.get("back"))
+    if back is None:
+        return redirect("reports:invoice_detail", pk=invoice.pk)
+    return redirect(f"{reverse('reports:invoices')}?{back}" if back else "reports:invoices")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def invoice_paid(request: HttpRequest, pk: int) -> HttpResponse:
     invoice: Invoice = access.invoice_for_operator(request.user, pk)
-    if invoice_mark_paid(invoice=invoice):
-        messages.success(request, f"Счёт № {invoice.number} отмечен оплаченным.")
-    else:
-        messages.info(request, f"Счёт № {invoice.number} уже был оплачен.")
-    back = request.POST.get("back", "")
-    return redirect(f"{reverse('reports:invoices')}?{back}" if back else "reports:invoices")
+    if invoice.status != Invoice.Status.ISSUED:
+        messages.info(request, f"Счёт № {invoice.number} уже отмечен оплаченным.")
+        return _after_payment_step(request, invoice)
+    form = PaymentMarkForm(request.POST if request.method == "POST" else None, invoices=[invoice])
+    step = form_step(request, form)
+    if step == "apply":
+        try:
+            marked = invoice_mark_paid(
+                invoice=invoice,
+                paid_on=form.cleaned_data["paid_on"],
+                payment_document=form.cleaned_data["payment_document"],
+                actor=request.user.get_username(),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            step = "form"
+        else:
+            if marked:
+                messages.success(request, f"Счёт № {invoice.number} отмечен оплаченным.")
+            else:
+                messages.info(request, f"Счёт № {invoice.number} уже был оплачен.")
+            return _after_payment_step(request, invoice)
+    context = {
+        "invoice": invoice,
+        "form": form,
+        "step": step,
+        "back": request.POST.get("back", request.GET.get("back")),
+    }
+    return _page(request, "reports/invoice_paid.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice_unpaid(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice: Invoice = access.invoice_for_operator(request.user, pk)
+    if invoice.status != Invoice.Status.PAID:
+        messages.info(request, f"Счёт № {invoice.number} не отмечен оплаченным.")
+        return _after_payment_step(request, invoice)
+    form = PaymentCancelForm(request.POST if request.method == "POST" else None)
+    step = form_step(request, form)
+    if step == "apply":
+        try:
+            cancelled = invoice_payment_cancel(
+                invoice=invoice,
+                reason=form.cleaned_data["reason"],
+                actor=request.user.get_username(),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            step = "form"
+        else:
+            if cancelled:
+                messages.success(request, f"Отметка об оплате счёта № {invoice.number} отменена.")
+            else:
+                messages.info(request, f"Счёт № {invoice.number} уже не был оплачен.")
+            return _after_payment_step(request, invoice)
+    context = {
+        "invoice": invoice,
+        "form": form,
+        "step": step,
+        "shortfall": topup_cancel_shortfall(invoice),
+        "back": request.POST.get("back", request.GET.get("back")),
+    }
+    return _page(request, "reports/invoice_unpaid.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice_topup(request: HttpRequest) -> HttpResponse:
+    if not access.is_operator(request.user):
+        raise Http404("Страница не найдена.")
+    form = TopupForm(request.POST if request.method == "POST" else None)
+    step = form_step(request, form)
+    if step == "apply":
+        try:
+            invoice = invoice_topup_issue(
+                provider=form.cleaned_data["provider"], count=form.cleaned_data["count"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            step = "form"
+        else:
+            messages.success(
+                request,
+                f"Выставлен счёт № {invoice.number} на пополнение: {invoice.accesses} доступов. "
+                "Доступы добавятся, когда счёт будет отмечен оплаченным.",
+            )
+            return redirect("reports:invoice_detail", pk=invoice.pk)
+    context: dict = {"form": form, "step": step}
+    if step == "confirm":
+        provider, count = form.cleaned_data["provider"], form.cleaned_data["count"]
+        context["amount"] = (provider.price_per_access * count).quantize(KOPECK)
+    return _page(request, "reports/invoice_topup.html", context)

@@ -6,8 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from billing.exports import invoice_register_xlsx
-from billing.invoices import invoice_mark_paid
 from billing.models import AccessEntry
+from billing.payments import invoice_mark_paid
 from billing.selectors import invoices_for_period
 from tests.billing.conftest import msk
 
@@ -32,7 +32,9 @@ def march(make_provider, postpaid_provider, charge_at, issue_at):
         charge_at(tricky, msk(2026, 3, 31, 23, 59, n), f"t-{n}")
     charge_at(tricky, msk(2026, 4, 1, 0, 0), "april")
     invoices = issue_at(MARCH)
-    invoice_mark_paid(invoice=invoices[0])
+    invoice_mark_paid(
+        invoice=invoices[0], paid_on=date(2026, 4, 2), payment_document="п/п № 1", actor="op"
+    )
     return list(invoices_for_period(MARCH))
 
 

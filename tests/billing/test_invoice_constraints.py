@@ -5,8 +5,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from billing.invoices import invoice_mark_paid
 from billing.models import Invoice
+from billing.payments import invoice_mark_paid
 from tests.billing.conftest import msk
 
 pytestmark = pytest.mark.django_db
@@ -63,12 +63,17 @@ def test_an_invoiced_provider_cannot_be_deleted(postpaid_provider):
 
 
 def test_marking_paid_sets_the_time_once(postpaid_provider, time_machine):
-    row = invoice(postpaid_provider)
+    row = invoice(postpaid_provider, issued_at=msk(2026, 4, 1, 3, 0))
     time_machine.move_to(msk(2026, 4, 10, 12, 0), tick=False)
 
-    assert invoice_mark_paid(invoice=row) is True
+    assert mark(row, date(2026, 4, 9), "п/п № 1") is True
     time_machine.move_to(msk(2026, 4, 11, 12, 0), tick=False)
-    assert invoice_mark_paid(invoice=row) is False
+    assert mark(row, date(2026, 4, 11), "п/п № 2") is False
 
     row.refresh_from_db()
     assert (row.status, row.paid_at) == ("paid", msk(2026, 4, 10, 12, 0))
+    assert (row.paid_on, row.payment_document) == (date(2026, 4, 9), "п/п № 1")
+
+
+def mark(row: Invoice, paid_on: date, document: str) -> bool:
+    return invoice_mark_paid(invoice=row, paid_on=paid_on, payment_document=document, actor="op")
