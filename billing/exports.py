@@ -1,30 +1,28 @@
-"""Invoice spreadsheets for accountants, built from the database and the ledger."""
+"""Invoice and act workbooks for accountants, built from what the invoices froze at issue."""
 
 from collections.abc import Iterable
 
-from django.conf import settings
-
+from billing.documents import act_document, invoice_document
 from billing.excel import (
-    AnnexRow,
-    InvoiceSheet,
     RegisterRow,
+    act_workbook,
     invoice_workbook,
     register_workbook,
     workbook_bytes,
 )
 from billing.models import Invoice
-from billing.periods import moscow_naive, period_label
-from billing.selectors import invoice_charges
+from billing.periods import moscow_naive
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Overridable in settings without a code change; the default is the trading name.
-DEFAULT_SELLER = "Тестодром"
+# The register's "Вид" column: short words, the model's labels explain the policy too.
+KIND_SHORT = {Invoice.Kind.PERIOD: "За период", Invoice.Kind.TOPUP: "Пополнение"}
 
 
 def invoice_register_xlsx(invoices: Iterable[Invoice]) -> bytes:
     rows = [
         RegisterRow(
             number=invoice.number,
+            kind=KIND_SHORT[invoice.kind],
             provider=invoice.provider.name,
             period=invoice.period,
             accesses=invoice.accesses,
@@ -39,23 +37,12 @@ def invoice_register_xlsx(invoices: Iterable[Invoice]) -> bytes:
 
 
 def invoice_xlsx(invoice: Invoice) -> bytes:
-    annex = [
-        AnnexRow(user_id=reference, registered_at=moscow_naive(created_at))
-        for reference, created_at in invoice_charges(invoice).values_list("reference", "created_at")
-    ]
-    sheet = InvoiceSheet(
-        number=invoice.number,
-        issued_on=moscow_naive(invoice.issued_at).date(),
-        period=invoice.period,
-        seller=getattr(settings, "BILLING_SELLER", DEFAULT_SELLER),
-        buyer=invoice.provider.name,
-        item=f"Доступ к тестированию, {period_label(invoice.period)}",
-        accesses=invoice.accesses,
-        unit_price=invoice.unit_price,
-        amount=invoice.amount,
-        annex=annex,
-    )
-    return workbook_bytes(invoice_workbook(sheet))
+    return workbook_bytes(invoice_workbook(invoice_document(invoice)))
+
+
+def act_xlsx(invoice: Invoice) -> bytes:
+    """The act of a period invoice; ``NoActForTopUp`` for a top-up."""
+    return workbook_bytes(act_workbook(act_document(invoice)))
 
 
 def register_filename(label: str) -> str:
@@ -64,3 +51,7 @@ def register_filename(label: str) -> str:
 
 def invoice_filename(invoice: Invoice) -> str:
     return f"invoice-{invoice.number}.xlsx"
+
+
+def act_filename(invoice: Invoice) -> str:
+    return f"act-{invoice.number}.xlsx"

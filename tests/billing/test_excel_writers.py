@@ -5,9 +5,8 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from billing.documents import AnnexRow, Bank, InvoiceDocument, Line, Party, Vat
 from billing.excel import (
-    AnnexRow,
-    InvoiceSheet,
     RegisterRow,
     invoice_workbook,
     register_workbook,
@@ -32,6 +31,7 @@ def test_a_timezone_aware_datetime_is_refused():
 def test_the_register_writer_refuses_an_aware_issue_time():
     row = RegisterRow(
         number="2026-0001",
+        kind="За период",
         provider="Колледж",
         period=date(2026, 3, 1),
         accesses=1,
@@ -46,21 +46,24 @@ def test_the_register_writer_refuses_an_aware_issue_time():
 
 
 def test_the_invoice_writer_refuses_an_aware_registration_time():
-    sheet = InvoiceSheet(
+    document = InvoiceDocument(
         number="2026-0001",
-        issued_on=date(2026, 4, 1),
-        period=date(2026, 3, 1),
-        seller="Тестодром",
-        buyer="Колледж",
-        item="Доступ",
-        accesses=1,
-        unit_price=Decimal("1.00"),
-        amount=Decimal("1.00"),
-        annex=[AnnexRow("u1", datetime(2026, 3, 2, tzinfo=UTC))],
+        dated=date(2026, 4, 1),
+        seller=Party("Тестодром"),
+        buyer=Party("Колледж"),
+        basis="",
+        lines=(Line("Доступ", 1, "шт.", Decimal("1.00"), Decimal("1.00")),),
+        total=Decimal("1.00"),
+        vat=Vat(rate=None, amount=Decimal("0.00")),
+        director="",
+        bank=Bank(),
+        accountant="",
+        annex=(AnnexRow("u1", datetime(2026, 3, 2, tzinfo=UTC)),),
+        period="март 2026 г.",
     )
 
-    with pytest.raises(ValueError):
-        invoice_workbook(sheet)
+    with pytest.raises(ValueError, match="naive"):
+        invoice_workbook(document)
 
 
 @pytest.mark.parametrize(
