@@ -14,6 +14,7 @@ from billing.selectors import provider_ledger_drift, seller_details_get
 from billing.services import access_grant, provider_rotate_key, seller_details_update
 from common.admin_mixins import ReadOnlyAdmin
 from common.errors import DomainError
+from common.formatting import count_ru, plural_ru
 
 RECENT_LEDGER_ROWS = 50
 
@@ -188,9 +189,11 @@ class ProviderAdmin(admin.ModelAdmin):
             except DomainError as exc:
                 self.message_user(request, f"{provider.name}: {exc.message}", messages.ERROR)
             else:
+                count = form.cleaned_data["count"]
                 self.message_user(
                     request,
-                    f"{provider.name}: добавлено {form.cleaned_data['count']} доступов.",
+                    f"{provider.name}: {plural_ru(count, 'добавлен', 'добавлено', 'добавлено')} "
+                    f"{count_ru(count, 'доступ', 'доступа', 'доступов')}.",
                     messages.SUCCESS,
                 )
         return None
