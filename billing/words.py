@@ -9,24 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from num2words import num2words
 
-KOPECK = Decimal("0.01")
-# A no-break space: "1 053,50" must never wrap between its groups on a page.
-GROUP_SEPARATOR = "\u00a0"
+from common.formatting import money_ru, plural_ru
 
+KOPECK = Decimal("0.01")
 RUBLES = ("рубль", "рубля", "рублей")
 KOPECKS = ("копейка", "копейки", "копеек")
-
-
-def plural(n: int, forms: tuple[str, str, str]) -> str:
-    """The form that goes after ``n``: 1 рубль, 2 рубля, 5 рублей, 11 рублей, 21 рубль."""
-    n = abs(n)
-    if n % 100 in range(11, 15):
-        return forms[2]
-    if n % 10 == 1:
-        return forms[0]
-    if n % 10 in (2, 3, 4):
-        return forms[1]
-    return forms[2]
 
 
 def _split(amount: Decimal) -> tuple[int, int]:
@@ -44,14 +31,14 @@ def amount_in_words(amount: Decimal) -> str:
     # num2words writes "одна тысяча", "две тысячи" (feminine) and the masculine units
     # a рубль takes ("один рубль", "два рубля"), so its words need no correction.
     words = num2words(rubles, lang="ru")
-    text = f"{words} {plural(rubles, RUBLES)} {kopecks:02d} {plural(kopecks, KOPECKS)}"
+    text = f"{words} {plural_ru(rubles, *RUBLES)} {kopecks:02d} {plural_ru(kopecks, *KOPECKS)}"
     return text[0].upper() + text[1:]
 
 
 def amount_in_figures(amount: Decimal) -> str:
-    """``Decimal("1053.5")`` -> "1 053,50" (the space a no-break one)."""
-    rubles, kopecks = _split(amount)
-    return f"{rubles:,}".replace(",", GROUP_SEPARATOR) + f",{kopecks:02d}"
+    """``Decimal("1053.5")`` -> "1 053,50": a no-break space never wraps it on a page."""
+    _split(amount)  # the same refusals as in words: a float or a negative amount
+    return money_ru(amount, currency="")
 
 
 def percent_in_figures(rate: Decimal) -> str:

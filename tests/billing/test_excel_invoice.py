@@ -1,75 +1,26 @@
 from datetime import date, datetime
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
-from openpyxl import load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from billing.exports import invoice_xlsx
 from billing.invoices import invoice_topup_issue
-from billing.models import Invoice, Provider
+from billing.models import Invoice
 from billing.selectors import invoice_charges
 from billing.services import seller_details_update
+from tests.billing import documents
 from tests.billing.conftest import SELLER_REQUISITES, msk
+from tests.billing.documents import BUYER, opened, right_of, strings
 
 pytestmark = pytest.mark.django_db
 
+buyer = documents.buyer
+november = documents.november
 FORMULA_ID = '=HYPERLINK("http://x","y")'
-BUYER = {
-    "legal_name": "ГБУ «Краевой центр профориентации»",
-    "inn": "2634000004",
-    "kpp": "263401001",
-    "legal_address": "355000, г. Ставрополь, ул. Ленина, д. 1",
-    "contract_number": "15",
-    "contract_date": date(2026, 9, 1),
-}
-
-
-@pytest.fixture
-def buyer(postpaid_provider) -> Provider:
-    """The postpaid provider with its requisites and contract, 105,35 ₽ an access."""
-    Provider.objects.filter(pk=postpaid_provider.pk).update(
-        price_per_access=Decimal("105.35"), **BUYER
-    )
-    postpaid_provider.refresh_from_db()
-    return postpaid_provider
-
-
-@pytest.fixture
-def november(buyer, charge_at, issue_at):
-    """Issues November 2026's invoice of ten accesses: 1 053,50 ₽ — after the test's setup."""
-
-    def issue() -> Invoice:
-        for n in range(10):
-            charge_at(buyer, msk(2026, 11, 2 + n, 12, 0), f"student-{n}")
-        [invoice] = issue_at(date(2026, 11, 1))
-        return invoice
-
-    return issue
 
 
 def open_invoice(invoice: Invoice):
-    return load_workbook(BytesIO(invoice_xlsx(invoice)))
-
-
-def strings(ws: Worksheet) -> dict[str, list]:
-    """Every text cell of a sheet by its value."""
-    found: dict[str, list] = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.data_type == "s" and cell.value:
-                found.setdefault(cell.value, []).append(cell)
-    return found
-
-
-def right_of(ws: Worksheet, label: str, skip: int = 0):
-    """The first filled cell after the cell holding ``label`` in its row."""
-    [cell] = strings(ws)[label][skip : skip + 1]
-    for column in range(cell.column + 1, ws.max_column + 1):
-        if ws.cell(cell.row, column).value not in (None, ""):
-            return ws.cell(cell.row, column)
-    raise AssertionError(f"Nothing right of {label!r}.")
+    return opened(invoice_xlsx(invoice))
 
 
 def test_the_workbook_of_a_period_invoice_has_the_invoice_and_its_annex(seller, november):
