@@ -37,7 +37,7 @@ def test_a_prepaid_provider_gets_a_usage_bar_and_the_remaining_count(
     page = dashboard(client, provider_b).content.decode()
 
     assert 'class="usage"' in page
-    assert "использовано 10%" in page
+    assert "использовано 10\u00a0%" in page
     assert re.search(r'id="remaining">\s*<div class="value">45<', page)
 
 
