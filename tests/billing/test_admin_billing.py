@@ -125,17 +125,33 @@ def test_an_operator_downloads_the_register_of_selected_invoices(client, operato
     assert ws["A2"].value == invoice.number
 
 
-def test_an_operator_marks_invoices_paid(client, operator, invoice):
-    client.post(INVOICES, {"action": "mark_paid", "_selected_action": [invoice.pk]})
+def test_an_operator_marks_invoices_paid_after_giving_the_date_and_document(
+    client, operator, invoice
+):
+    selected = {"action": "mark_paid", "_selected_action": [invoice.pk]}
+    asked = client.post(INVOICES, selected)
+    invoice.refresh_from_db()
+    assert invoice.status == "issued"
+    assert 'name="paid_on"' in asked.content.decode()
+
+    client.post(
+        INVOICES, {**selected, "apply": "1", "paid_on": "2026-04-03", "payment_document": "п/п 7"}
+    )
 
     invoice.refresh_from_db()
-    assert invoice.status == "paid" and invoice.paid_at is not None
+    assert (invoice.status, invoice.paid_on, invoice.payment_document) == (
+        "paid",
+        date(2026, 4, 3),
+        "п/п 7",
+    )
 
 
-def test_the_admin_neither_adds_nor_edits_nor_deletes_invoices(client, operator, invoice):
+def test_the_admin_neither_edits_nor_deletes_invoices_and_adds_only_top_ups(
+    client, operator, invoice
+):
     client.post(f"{INVOICES}{invoice.pk}/change/", {"accesses": "1000", "amount": "0"})
 
-    assert client.get(f"{INVOICES}add/").status_code == 403
+    assert "Счёт на пополнение" in client.get(f"{INVOICES}add/").content.decode()
     assert client.post(f"{INVOICES}{invoice.pk}/delete/", {"post": "yes"}).status_code == 403
     stored = Invoice.objects.get()
     assert (stored.accesses, stored.amount) == (invoice.accesses, invoice.amount)

@@ -54,18 +54,22 @@ EXPECTED = {
                 "operator": OK,
             },
         )
-        for name in ["invoices", "invoices_register", "invoice_download"]
+        for name in ["invoices", "invoices_register", "invoice_download", "invoice_detail"]
     },
-    "invoice_paid": (
-        "post",
-        {
-            "viewer_a": GONE,
-            "viewer_b": GONE,
-            "accountant_a": GONE,
-            "accountant_b": GONE,
-            "operator": 302,
-        },
-    ),
+    # Operators only; the invoice is issued, so there is a mark to make and none to cancel.
+    **{
+        name: (
+            "get",
+            {
+                "viewer_a": GONE,
+                "viewer_b": GONE,
+                "accountant_a": GONE,
+                "accountant_b": GONE,
+                "operator": status,
+            },
+        )
+        for name, status in [("invoice_paid", OK), ("invoice_unpaid", 302), ("invoice_topup", OK)]
+    },
 }
 
 
@@ -87,7 +91,10 @@ def urls(provider_a, result_a, make_invoice, viewer_a) -> dict[str, str]:
         "invoices": reverse("reports:invoices") + f"?provider={slug}",
         "invoices_register": reverse("reports:invoices_register") + f"?provider={slug}",
         "invoice_download": reverse("reports:invoice_download", args=[invoice.pk]),
+        "invoice_detail": reverse("reports:invoice_detail", args=[invoice.pk]),
         "invoice_paid": reverse("reports:invoice_paid", args=[invoice.pk]),
+        "invoice_unpaid": reverse("reports:invoice_unpaid", args=[invoice.pk]),
+        "invoice_topup": reverse("reports:invoice_topup"),
     }
 
 

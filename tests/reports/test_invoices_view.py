@@ -6,6 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from billing.excel import REGISTER_SHEET
+from billing.payments import payment_today
 
 pytestmark = pytest.mark.django_db
 
@@ -73,24 +74,34 @@ def test_a_single_invoice_downloads_as_its_workbook(client, accountant_a, invoic
     assert load_workbook(BytesIO(response.content))["Счёт"]["B1"].value == "2026-0001"
 
 
-def test_an_operator_marks_an_invoice_paid_once(client, operator, invoices):
+def test_an_operator_marks_an_invoice_paid_once_and_returns_to_the_filtered_list(
+    client, operator, invoices
+):
     client.force_login(operator)
     url = reverse("reports:invoice_paid", args=[invoices[0].pk])
+    form = {
+        "paid_on": payment_today().isoformat(),
+        "payment_document": "п/п № 123",
+        "back": "period=2026-01",
+        "confirm": "1",
+    }
 
-    first = client.post(url, {"back": "period=2026-01"}, follow=True)
-    again = client.post(url, follow=True)
+    first = client.post(url, form, follow=True)
+    again = client.post(url, form, follow=True)
 
     invoices[0].refresh_from_db()
-    assert invoices[0].status == "paid" and invoices[0].paid_at
+    assert (invoices[0].status, invoices[0].payment_document) == ("paid", "п/п № 123")
     assert first.redirect_chain[-1][0] == reverse("reports:invoices") + "?period=2026-01"
     assert "отмечен оплаченным" in first.content.decode()
-    assert "уже был оплачен" in again.content.decode()
+    assert "уже отмечен оплаченным" in again.content.decode()
+    assert invoices[0].payment_events.count() == 1
 
 
 def test_an_accountant_cannot_mark_paid(client, accountant_a, invoices):
     client.force_login(accountant_a)
+    form = {"paid_on": payment_today().isoformat(), "payment_document": "п/п", "confirm": "1"}
 
-    response = client.post(reverse("reports:invoice_paid", args=[invoices[0].pk]))
+    response = client.post(reverse("reports:invoice_paid", args=[invoices[0].pk]), form)
 
     invoices[0].refresh_from_db()
     assert response.status_code == 404 and invoices[0].status == "issued"
