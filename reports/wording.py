@@ -1,14 +1,6 @@
-"""Russian wording of numbers and durations on the staff pages."""
+"""Russian wording of durations on the staff pages."""
 
-
-def plural_ru(n: int, one: str, few: str, many: str) -> str:
-    """The form for ``n``: 1 минута, 2 минуты, 5 минут, 11 минут, 21 минута."""
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
+from common.formatting import plural_ru
 
 # Accusative forms, as in "3 минуты назад" and "в очереди 1 минуту".
 _UNITS = (
