@@ -2,14 +2,17 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from billing.documents import NoActForTopUp
 from billing.exports import (
     XLSX_CONTENT_TYPE,
+    act_filename,
+    act_xlsx,
     invoice_filename,
     invoice_register_xlsx,
     invoice_xlsx,
@@ -113,7 +116,12 @@ class InvoiceAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.cancel_payment_view),
             name="billing_invoice_unpaid",
         )
-        return [download, paid, unpaid, *super().get_urls()]
+        act = path(
+            "<int:pk>/act/xlsx/",
+            self.admin_site.admin_view(self.act_download_view),
+            name="billing_invoice_act_xlsx",
+        )
+        return [download, act, paid, unpaid, *super().get_urls()]
 
     @admin.display(description="период", ordering="period")
     def period_display(self, obj: Invoice) -> str:
@@ -127,16 +135,39 @@ class InvoiceAdmin(admin.ModelAdmin):
         url = reverse("admin:billing_invoice_unpaid", args=[obj.pk])
         return format_html('<a href="{}">Отменить отметку об оплате</a>', url)
 
-    @admin.display(description="Excel")
+    @admin.display(description="документы")
     def download_link(self, obj: Invoice) -> str:
-        url = reverse("admin:billing_invoice_xlsx", args=[obj.pk])
-        return format_html('<a href="{}">Скачать счёт</a>', url)
+        links = format_html(
+            '<a href="{}">Скачать счёт</a> · <a href="{}" target="_blank">печать</a>',
+            reverse("admin:billing_invoice_xlsx", args=[obj.pk]),
+            reverse("reports:invoice_print", args=[obj.pk]),
+        )
+        if obj.kind != Invoice.Kind.PERIOD:
+            return links
+        return format_html(
+            '{}<br><a href="{}">Скачать акт</a> · <a href="{}" target="_blank">печать</a>',
+            links,
+            reverse("admin:billing_invoice_act_xlsx", args=[obj.pk]),
+            reverse("reports:act_print", args=[obj.pk]),
+        )
 
-    def download_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def _invoice_to_view(self, request: HttpRequest, pk: int) -> Invoice:
         invoice = get_object_or_404(Invoice.objects.select_related("provider"), pk=pk)
         if not self.has_view_permission(request, invoice):
             raise PermissionDenied
+        return invoice
+
+    def download_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        invoice = self._invoice_to_view(request, pk)
         return _xlsx_response(invoice_xlsx(invoice), invoice_filename(invoice))
+
+    def act_download_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        invoice = self._invoice_to_view(request, pk)
+        try:
+            content = act_xlsx(invoice)
+        except NoActForTopUp:
+            raise Http404("У счёта на пополнение нет акта.") from None
+        return _xlsx_response(content, act_filename(invoice))
 
     @admin.action(description="Скачать реестр выбранных счетов (Excel)", permissions=["view"])
     def download_register(self, request, queryset) -> HttpResponse:

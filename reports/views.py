@@ -20,8 +20,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from api.selectors import result_as_dict
+from billing.documents import ActDocument, NoActForTopUp, act_document, invoice_document
 from billing.exports import (
     XLSX_CONTENT_TYPE,
+    act_filename,
+    act_xlsx,
     invoice_filename,
     invoice_register_xlsx,
     invoice_xlsx,
@@ -242,6 +245,37 @@ def invoices_register(request: HttpRequest) -> HttpResponse:
 def invoice_download(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = access.invoice_for_user(request.user, pk)
     return _xlsx(invoice_xlsx(invoice), invoice_filename(invoice))
+
+
+@login_required
+@require_GET
+def invoice_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invoice as an A4 page to print or save as PDF; its annex stays in the workbook."""
+    invoice = access.invoice_for_user(request.user, pk)
+    document = invoice_document(invoice, with_annex=False)
+    return render(request, "billing/invoice_print.html", {"invoice": invoice, "doc": document})
+
+
+def _act(request: HttpRequest, pk: int) -> tuple[Invoice, ActDocument]:
+    invoice = access.invoice_for_user(request.user, pk)
+    try:
+        return invoice, act_document(invoice)
+    except NoActForTopUp:
+        raise Http404("У счёта на пополнение нет акта: услуги по нему ещё не оказаны.") from None
+
+
+@login_required
+@require_GET
+def act_print(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice, document = _act(request, pk)
+    return render(request, "billing/act_print.html", {"invoice": invoice, "doc": document})
+
+
+@login_required
+@require_GET
+def act_download(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice, _ = _act(request, pk)
+    return _xlsx(act_xlsx(invoice), act_filename(invoice))
 
 
 @login_required

@@ -111,7 +111,8 @@ def test_an_operator_downloads_one_invoice_as_xlsx(client, operator, invoice):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert f'filename="invoice-{invoice.number}.xlsx"' in response["Content-Disposition"]
     annex = load_workbook(BytesIO(response.content))["Приложение"]
-    assert annex["B2"].data_type == "s"
+    assert annex["B5"].value == '=HYPERLINK("http://x","y")'
+    assert annex["B5"].data_type == "s"
 
 
 def test_an_operator_downloads_the_register_of_selected_invoices(client, operator, invoice):
