@@ -138,6 +138,19 @@ def test_marking_a_period_invoice_paid_records_the_event_and_touches_no_ledger(
     assert AccessEntry.objects.count() == entries
 
 
+def test_a_top_up_is_not_marked_paid_once_its_provider_moved_to_postpaid(prepaid_provider):
+    topup = invoice_topup_issue(provider=prepaid_provider, count=10)
+    prepaid_provider.payment_policy = "postpaid"
+    prepaid_provider.save(update_fields=["payment_policy"])
+    topup.refresh_from_db()
+
+    with pytest.raises(PaymentMarkRefused, match="больше не на предоплате"):
+        mark(topup)
+
+    assert limit_of(prepaid_provider) == 3
+    assert not InvoicePaymentEvent.objects.exists()
+
+
 def test_a_payment_date_in_the_future_is_refused(prepaid_provider):
     topup = invoice_topup_issue(provider=prepaid_provider, count=10)
 
