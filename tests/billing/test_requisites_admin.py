@@ -31,9 +31,11 @@ def errors_shown(response) -> str:
 
 def test_with_no_seller_the_list_leads_to_the_add_form(client, operator):
     response = client.get(SELLER_URL)
+    add_page = client.get(response["Location"]).content.decode()
 
     assert response.status_code == 302
     assert response["Location"] == f"{SELLER_URL}add/"
+    assert "Банк" in add_page and 'name="vat_exemption"' in add_page
 
 
 def test_an_operator_fills_in_the_seller_and_lands_on_the_one_record(client, operator):
@@ -51,6 +53,7 @@ def test_with_a_seller_the_list_opens_it_and_a_second_one_cannot_be_added(client
     add_post = client.post(f"{SELLER_URL}add/", seller_form(name="Второй"))
 
     assert listing["Location"] == f"{SELLER_URL}1/change/"
+    assert SELLER_REQUISITES["account"] in client.get(listing["Location"]).content.decode()
     assert add_page.status_code == 403
     assert add_post.status_code == 403
     assert SellerDetails.objects.get().name == SELLER_REQUISITES["name"]
