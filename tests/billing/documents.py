@@ -12,8 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from billing.invoices import buyer_snapshot, seller_snapshot, vat_included
 from billing.models import Invoice, Provider
-from tests.billing.conftest import msk
+from billing.services import seller_details_update
+from tests.billing.conftest import SELLER_REQUISITES, msk
 
 BUYER = {
     "legal_name": "ГБУ «Краевой центр профориентации»",
@@ -47,6 +49,45 @@ def november(buyer, charge_at, issue_at):
         return invoice
 
     return issue
+
+
+def issued(
+    provider: Provider,
+    *,
+    kind: str = "period",
+    sequence: int = 42,
+    legal_name: str = "ООО «Колледж А»",
+    vat_rate: Decimal | None = Decimal("20"),
+) -> Invoice:
+    """November's invoice (or a top-up) of 10 accesses at 105,35 ₽ with VAT (20% unless told)
+    frozen in, as issuing makes it, without the ledger: for pages that only print the invoice."""
+    vat = {"vat_mode": "rate", "vat_rate": vat_rate} if vat_rate else {"vat_mode": "none"}
+    seller = seller_details_update(**SELLER_REQUISITES, **vat)
+    Provider.objects.filter(pk=provider.pk).update(
+        legal_name=legal_name,
+        inn="2634000004",
+        kpp="263401001",
+        legal_address="355000, г. Ставрополь, ул. Ленина, д. 1",
+        contract_number="15",
+        contract_date=date(2026, 9, 1),
+    )
+    provider.refresh_from_db()
+    amount = Decimal("1053.50")
+    return Invoice.objects.create(
+        provider=provider,
+        kind=kind,
+        period=date(2026, 11, 1) if kind == "period" else None,
+        accesses=10,
+        unit_price=Decimal("105.35"),
+        amount=amount,
+        vat_rate=seller.vat_rate,
+        vat_amount=vat_included(amount, seller.vat_rate),
+        seller=seller_snapshot(seller),
+        buyer=buyer_snapshot(provider),
+        year=2026,
+        sequence=sequence,
+        number=f"2026-{sequence:04d}",
+    )
 
 
 def opened(content: bytes):

@@ -1,7 +1,5 @@
 """The printable invoice and act pages, and the act's workbook, under the invoices' access rules."""
 
-from datetime import date
-from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -9,44 +7,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from billing.documents import date_in_words, invoice_issued_on
-from billing.invoices import buyer_snapshot, seller_snapshot, vat_included
-from billing.models import Invoice, Provider
-from billing.services import seller_details_update
-from tests.billing.conftest import SELLER_REQUISITES
+from billing.models import Invoice
+from tests.billing.documents import issued
 
 pytestmark = pytest.mark.django_db
 
 NBSP = "\u00a0"
-
-
-def issued(provider: Provider, *, kind: str = "period", sequence: int = 42) -> Invoice:
-    """An invoice of 10 accesses at 105,35 ₽ with VAT 20% frozen in, as issuing makes it."""
-    seller = seller_details_update(**SELLER_REQUISITES, vat_mode="rate", vat_rate=Decimal("20"))
-    Provider.objects.filter(pk=provider.pk).update(
-        legal_name="ООО «Колледж А»",
-        inn="2634000004",
-        kpp="263401001",
-        legal_address="355000, г. Ставрополь, ул. Ленина, д. 1",
-        contract_number="15",
-        contract_date=date(2026, 9, 1),
-    )
-    provider.refresh_from_db()
-    amount = Decimal("1053.50")
-    return Invoice.objects.create(
-        provider=provider,
-        kind=kind,
-        period=date(2026, 11, 1) if kind == "period" else None,
-        accesses=10,
-        unit_price=Decimal("105.35"),
-        amount=amount,
-        vat_rate=seller.vat_rate,
-        vat_amount=vat_included(amount, seller.vat_rate),
-        seller=seller_snapshot(seller),
-        buyer=buyer_snapshot(provider),
-        year=2026,
-        sequence=sequence,
-        number=f"2026-{sequence:04d}",
-    )
 
 
 @pytest.fixture
@@ -80,6 +46,19 @@ def test_the_printable_invoice_has_the_bank_parties_line_totals_and_words(
     assert f"Всего наименований 1, на сумму 1{NBSP}053,50 руб." in html
     assert "Одна тысяча пятьдесят три рубля 50 копеек" in html
     assert "Иванов И. И." in html and "Петрова А. С." in html
+
+
+def test_without_vat_the_printable_invoice_says_so_with_its_legal_ground(
+    client, accountant_a, provider_a
+):
+    invoice = issued(provider_a, vat_rate=None)
+    client.force_login(accountant_a)
+
+    html = page(client, "invoice_print", invoice).content.decode()
+
+    assert 'Без НДС</td><td class="num" id="vat">—</td>' in html
+    assert "В том числе НДС" not in html
+    assert "(п. 2 ст. 346.11 НК РФ)" in html
 
 
 def test_the_printable_act_has_the_statement_and_both_sides(client, operator, invoice):
