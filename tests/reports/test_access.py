@@ -54,7 +54,15 @@ EXPECTED = {
                 "operator": OK,
             },
         )
-        for name in ["invoices", "invoices_register", "invoice_download", "invoice_detail"]
+        for name in [
+            "invoices",
+            "invoices_register",
+            "invoice_download",
+            "invoice_detail",
+            "invoice_print",
+            "act_print",
+            "act_download",
+        ]
     },
     # Operators only; the invoice is issued, so there is a mark to make and none to cancel.
     **{
@@ -92,6 +100,9 @@ def urls(provider_a, result_a, make_invoice, viewer_a) -> dict[str, str]:
         "invoices_register": reverse("reports:invoices_register") + f"?provider={slug}",
         "invoice_download": reverse("reports:invoice_download", args=[invoice.pk]),
         "invoice_detail": reverse("reports:invoice_detail", args=[invoice.pk]),
+        "invoice_print": reverse("reports:invoice_print", args=[invoice.pk]),
+        "act_print": reverse("reports:act_print", args=[invoice.pk]),
+        "act_download": reverse("reports:act_download", args=[invoice.pk]),
         "invoice_paid": reverse("reports:invoice_paid", args=[invoice.pk]),
         "invoice_unpaid": reverse("reports:invoice_unpaid", args=[invoice.pk]),
         "invoice_topup": reverse("reports:invoice_topup"),
