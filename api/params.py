@@ -43,12 +43,33 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
+# Far deeper than any answer needs. Python 3.11 stops parsing at some thousands
+# of levels (RecursionError) and 3.13 does not, so the limit is our own.
+JSON_MAX_DEPTH = 32
+
+
 def json_loads_strict(text: str | bytes) -> Any:
-    """json.loads that refuses duplicate keys and turns too-deep nesting into ValueError."""
+    """json.loads that refuses duplicate keys and nesting deeper than JSON_MAX_DEPTH."""
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
     except RecursionError:
         raise ValueError("it is nested too deeply") from None
+    if _deeper_than(data, JSON_MAX_DEPTH):
+        raise ValueError("it is nested too deeply")
+    return data
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    # Iterative, so that checking a deep document cannot itself overflow the stack.
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def request_json(request: HttpRequest) -> dict[str, Any]:

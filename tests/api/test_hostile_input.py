@@ -26,12 +26,24 @@ def test_deeply_nested_progress_text_is_refused(client, user_key, main_test):
     assert '"progress"' in response.json()["error"]["message"]
 
 
-def test_a_deeply_nested_json_body_is_refused(client, db):
-    body = '{"a": ' * 5000 + "1" + "}" * 5000
+@pytest.mark.parametrize("depth", [33, 5000])
+def test_a_deeply_nested_json_body_is_refused(client, db, depth):
+    body = '{"a": ' * depth + "1" + "}" * depth
 
     response = client.post(API + "user/register", body, content_type="application/json")
 
     assert_error(response, 400, "The request body is not valid JSON.")
+
+
+def test_json_nested_within_the_limit_is_read(client, prepaid_provider):
+    nested: object = 1
+    for _ in range(30):
+        nested = {"a": nested}
+    body = json.dumps({"client": prepaid_provider.client_key, "user_id": "u1", "x": nested})
+
+    response = client.post(API + "user/register", body, content_type="application/json")
+
+    assert response.status_code == 200, response.content
 
 
 def test_an_item_given_twice_in_a_progress_object_is_refused(client, user_key, main_test):
