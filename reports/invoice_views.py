@@ -6,7 +6,7 @@ Resolved through ``reports.access`` like every staff page: out of scope is 404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,7 +43,10 @@ def _invoices_filtered(request: HttpRequest) -> tuple[QuerySet[Invoice], Invoice
     if slug := form.cleaned_data.get("provider"):
         provider = access.provider_for_user(request.user, slug, Area.INVOICES)
         invoices = invoices.filter(provider=provider)
-    return invoices.order_by("-period", "provider__name", "pk"), form
+    # Top-ups have no period: placed first explicitly, since SQLite and
+    # PostgreSQL put NULLs at opposite ends by default.
+    by_period = F("period").desc(nulls_first=True)
+    return invoices.order_by(by_period, "provider__name", "-sequence"), form
 
 
 @login_required

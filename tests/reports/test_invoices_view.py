@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -6,6 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from billing.excel import REGISTER_SHEET
+from billing.invoices import invoice_topup_issue
 from billing.payments import payment_today
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,18 @@ def test_an_accountant_sees_only_their_providers_invoices(client, accountant_a, 
 
     assert numbers(response) == ["2026-0002", "2026-0001"]
     assert "Отметить оплаченным" not in response.content.decode()
+
+
+def test_top_ups_without_a_period_come_first_on_every_database(
+    client, operator, invoices, make_provider
+):
+    prepaid = make_provider(name="Предоплатный", slug="prepaid", price_per_access=Decimal("150"))
+    topup = invoice_topup_issue(provider=prepaid, count=10)
+    client.force_login(operator)
+
+    listed = numbers(client.get(reverse("reports:invoices")))
+
+    assert listed == [topup.number, "2026-0002", "2026-0001", "2026-0003"]
 
 
 def test_an_operator_sees_all_and_filters_by_period_and_provider(client, operator, invoices):
