@@ -234,6 +234,11 @@ class SellerDetails(models.Model):
             errors.setdefault("vat_rate", []).append("Ставка НДС: укажите её для режима с НДС.")
         if self.vat_mode == self.VatMode.NONE and self.vat_rate is not None:
             errors.setdefault("vat_rate", []).append("Ставка НДС: не указывается «Без НДС».")
+        # Accountants expect "Без НДС" with its legal ground, never bare.
+        if self.vat_mode == self.VatMode.NONE and not self.vat_exemption.strip():
+            errors.setdefault("vat_exemption", []).append(
+                "Основание «Без НДС»: укажите его, например статью НК РФ."
+            )
         if errors:
             raise ValidationError(errors)
 

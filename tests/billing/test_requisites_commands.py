@@ -206,3 +206,11 @@ def test_provider_details_refuses_a_wrong_value_naming_the_field_and_saves_nothi
 
 def test_provider_details_refuses_an_unknown_provider():
     assert "nope" in refusal("provider_details", "nope", "--inn", "7707083893")
+
+
+def test_without_vat_the_legal_ground_cannot_be_left_empty(seller):
+    message = refusal("seller_details", "--vat", "none", "--vat-exemption", " ")
+
+    assert "Основание «Без НДС»" in message
+    seller.refresh_from_db()
+    assert seller.vat_exemption.strip()
