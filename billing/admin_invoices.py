@@ -20,8 +20,15 @@ from billing.exports import (
 )
 from billing.invoices import KOPECK, invoice_topup_issue
 from billing.models import Invoice, InvoicePaymentEvent, LedgerDrift
-from billing.payment_forms import PaymentCancelForm, PaymentMarkForm, TopupForm, form_step
-from billing.payments import invoice_mark_paid, invoice_payment_cancel, topup_cancel_shortfall
+from billing.payment_forms import (
+    PaymentCancelForm,
+    PaymentMarkForm,
+    TopupForm,
+    cancel_apply,
+    form_step,
+    mark_apply,
+)
+from billing.payments import invoice_mark_paid, topup_cancel_shortfall
 from common.admin_mixins import ReadOnlyAdmin
 from common.errors import DomainError
 
@@ -240,24 +247,11 @@ class InvoiceAdmin(admin.ModelAdmin):
         )
         step = form_step(request, form)
         if step == "apply":
-            try:
-                marked = invoice_mark_paid(
-                    invoice=invoice,
-                    paid_on=form.cleaned_data["paid_on"],
-                    payment_document=form.cleaned_data["payment_document"],
-                    actor=request.user.get_username(),
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                step = "form"
-            else:
-                if marked:
-                    self.message_user(
-                        request, f"Счёт № {invoice.number} отмечен оплаченным.", messages.SUCCESS
-                    )
-                else:
-                    self.message_user(request, f"Счёт № {invoice.number} уже был оплачен.")
+            outcome = mark_apply(form, invoice, request.user.get_username())
+            if outcome is not None:
+                self.message_user(request, outcome[1], outcome[0])
                 return self._back_to(invoice)
+            step = "form"
         return self._page(
             request,
             "payment_mark.html",
@@ -275,25 +269,11 @@ class InvoiceAdmin(admin.ModelAdmin):
         form = PaymentCancelForm(request.POST if request.method == "POST" else None)
         step = form_step(request, form)
         if step == "apply":
-            try:
-                cancelled = invoice_payment_cancel(
-                    invoice=invoice,
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user.get_username(),
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-                step = "form"
-            else:
-                if cancelled:
-                    self.message_user(
-                        request,
-                        f"Отметка об оплате счёта № {invoice.number} отменена.",
-                        messages.SUCCESS,
-                    )
-                else:
-                    self.message_user(request, f"Счёт № {invoice.number} уже не был оплачен.")
+            outcome = cancel_apply(form, invoice, request.user.get_username())
+            if outcome is not None:
+                self.message_user(request, outcome[1], outcome[0])
                 return self._back_to(invoice)
+            step = "form"
         return self._page(
             request,
             "payment_cancel.html",

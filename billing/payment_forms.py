@@ -5,12 +5,22 @@ form before the confirmation step rather than after it.
 """
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest
 
 from billing.errors import PaymentMarkRefused
 from billing.invoices import TOPUP_MAX_ACCESSES, InvoiceRefused, topup_check
 from billing.models import Invoice, Provider
-from billing.payments import payment_mark_check, payment_today
+from billing.payments import (
+    invoice_mark_paid,
+    invoice_payment_cancel,
+    payment_mark_check,
+    payment_today,
+)
+from common.errors import DomainError
+
+# What a confirmed step tells the operator: (django.contrib.messages level, text).
+Outcome = tuple[int, str]
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -82,3 +92,34 @@ class TopupForm(forms.Form):
         except InvoiceRefused as exc:
             self.add_error(None, exc.message)
         return cleaned
+
+
+def mark_apply(form: PaymentMarkForm, invoice: Invoice, actor: str) -> Outcome | None:
+    """Apply a confirmed mark; None when it was refused (the reason is on the form)."""
+    try:
+        marked = invoice_mark_paid(
+            invoice=invoice,
+            paid_on=form.cleaned_data["paid_on"],
+            payment_document=form.cleaned_data["payment_document"],
+            actor=actor,
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
+    if marked:
+        return messages.SUCCESS, f"Счёт № {invoice.number} отмечен оплаченным."
+    return messages.INFO, f"Счёт № {invoice.number} уже был оплачен."
+
+
+def cancel_apply(form: PaymentCancelForm, invoice: Invoice, actor: str) -> Outcome | None:
+    """Apply a confirmed cancellation; None when it was refused (the reason is on the form)."""
+    try:
+        cancelled = invoice_payment_cancel(
+            invoice=invoice, reason=form.cleaned_data["reason"], actor=actor
+        )
+    except DomainError as exc:
+        form.add_error(None, exc.message)
+        return None
+    if cancelled:
+        return messages.SUCCESS, f"Отметка об оплате счёта № {invoice.number} отменена."
+    return messages.INFO, f"Счёт № {invoice.number} уже не был оплачен."

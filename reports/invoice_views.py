@@ -23,8 +23,15 @@ from billing.exports import (
 )
 from billing.invoices import KOPECK, invoice_topup_issue
 from billing.models import Invoice
-from billing.payment_forms import PaymentCancelForm, PaymentMarkForm, TopupForm, form_step
-from billing.payments import invoice_mark_paid, invoice_payment_cancel, topup_cancel_shortfall
+from billing.payment_forms import (
+    PaymentCancelForm,
+    PaymentMarkForm,
+    TopupForm,
+    cancel_apply,
+    form_step,
+    mark_apply,
+)
+from billing.payments import topup_cancel_shortfall
 from common.errors import DomainError
 from reports import access
 from reports.access import Area
@@ -153,22 +160,11 @@ def invoice_paid(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaymentMarkForm(request.POST if request.method == "POST" else None, invoices=[invoice])
     step = form_step(request, form)
     if step == "apply":
-        try:
-            marked = invoice_mark_paid(
-                invoice=invoice,
-                paid_on=form.cleaned_data["paid_on"],
-                payment_document=form.cleaned_data["payment_document"],
-                actor=request.user.get_username(),
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            step = "form"
-        else:
-            if marked:
-                messages.success(request, f"Счёт № {invoice.number} отмечен оплаченным.")
-            else:
-                messages.info(request, f"Счёт № {invoice.number} уже был оплачен.")
+        outcome = mark_apply(form, invoice, request.user.get_username())
+        if outcome is not None:
+            messages.add_message(request, *outcome)
             return _after_payment_step(request, invoice)
+        step = "form"
     context = {
         "invoice": invoice,
         "form": form,
@@ -188,21 +184,11 @@ def invoice_unpaid(request: HttpRequest, pk: int) -> HttpResponse:
     form = PaymentCancelForm(request.POST if request.method == "POST" else None)
     step = form_step(request, form)
     if step == "apply":
-        try:
-            cancelled = invoice_payment_cancel(
-                invoice=invoice,
-                reason=form.cleaned_data["reason"],
-                actor=request.user.get_username(),
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            step = "form"
-        else:
-            if cancelled:
-                messages.success(request, f"Отметка об оплате счёта № {invoice.number} отменена.")
-            else:
-                messages.info(request, f"Счёт № {invoice.number} уже не был оплачен.")
+        outcome = cancel_apply(form, invoice, request.user.get_username())
+        if outcome is not None:
+            messages.add_message(request, *outcome)
             return _after_payment_step(request, invoice)
+        step = "form"
     context = {
         "invoice": invoice,
         "form": form,
