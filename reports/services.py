@@ -22,11 +22,14 @@ from billing.models import Provider
 from common.errors import InvalidInput, NotFound
 from reports.exports import users_xlsx
 from reports.files import (
-    PARTIAL_GLOB,
+    PARTIAL_GLOBS,
     exports_storage,
+    partial_delete,
     partial_owner,
     partial_path,
     partials_dir,
+    spool_path,
+    spooling_into,
     stored_name,
 )
 from reports.filters import UserFilter
@@ -133,13 +136,15 @@ def export_job_run(job_id: int) -> None:
     if job is None:
         return
     # What an earlier attempt of this job left on this host, if its worker died here.
-    for leftover in partials_dir().glob(f"export-{job.pk}-*.xlsx.part"):
-        leftover.unlink(missing_ok=True)
+    for pattern in (f"export-{job.pk}-*.xlsx.part", f"export-{job.pk}-*.spool"):
+        for leftover in partials_dir().glob(pattern):
+            partial_delete(leftover)
     local = partial_path(job.pk, job.attempts, uuid.uuid4().hex)
+    spool = spool_path(local)
     storage = exports_storage()
     name = ""
     try:
-        with local.open("wb") as out:
+        with local.open("wb") as out, spooling_into(spool):
             users_xlsx(
                 job.provider,
                 UserFilter.from_json(job.filters),
@@ -168,6 +173,7 @@ def export_job_run(job_id: int) -> None:
         )
     finally:
         local.unlink(missing_ok=True)
+        partial_delete(spool)
 
 
 @dataclass(frozen=True)
@@ -228,7 +234,7 @@ def export_partials_purge() -> int:
     run creates its file after its claim committed, so a listed file of a
     live run always finds its job running.
     """
-    files = list(partials_dir().glob(PARTIAL_GLOB))
+    files = [path for pattern in PARTIAL_GLOBS for path in partials_dir().glob(pattern)]
     if not files:
         return 0
     running = set(
@@ -240,7 +246,7 @@ def export_partials_purge() -> int:
         owner = partial_owner(path)
         orphan = owner not in running if owner else _mtime(path) < old
         if orphan:
-            path.unlink(missing_ok=True)
+            partial_delete(path)
             deleted += 1
     return deleted
 
