@@ -226,6 +226,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # would be handed to a second worker while still running.
 Q_CLUSTER = {
     "name": "testodrome",
+    # django_q names its admin section after this label; staff read the admin in Russian.
+    "label": "Фоновые задачи",
     "orm": "default",
     "workers": env_int("Q_WORKERS", 2),
     "timeout": env_int("Q_TIMEOUT", 600),

@@ -6,6 +6,11 @@ from api.http import api
 from api.player import play
 from common.views import healthz
 
+# The admin is read by college staff and operators in Russian, not as "Django administration".
+admin.site.site_header = "Тестодром — администрирование"
+admin.site.site_title = "Тестодром"
+admin.site.index_title = "Разделы"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
