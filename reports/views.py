@@ -32,6 +32,11 @@ from reports.services import export_job_create
 @require_GET
 def provider_list(request: HttpRequest) -> HttpResponse:
     providers = access.providers_visible(request.user).order_by("name")
+    if not access.is_operator(request.user):
+        # A list of one is a detour: college staff land straight on their dashboard.
+        only = list(providers[:2])
+        if len(only) == 1:
+            return redirect("reports:dashboard", only[0].slug)
     return render_page(request, "reports/provider_list.html", {"providers": providers})
 
 
