@@ -37,11 +37,14 @@ class ColumnChart:
     baseline: int = PLOT_TOP + PLOT_HEIGHT
     left: int = PLOT_LEFT
     right: int = WIDTH - PLOT_RIGHT
+    center: int = (PLOT_LEFT + WIDTH - PLOT_RIGHT) // 2
+    empty: bool = False  # nothing to draw: the template writes a note instead of an axis
 
 
 def daily_columns(days: list[date], series: list[list[int]]) -> ColumnChart:
     """Side-by-side columns per day, one per series; a label every fifth day."""
-    top = max([1, *(v for values in series for v in values)])
+    largest = max([0, *(v for values in series for v in values)])
+    top = max(1, largest)
     slot = (WIDTH - PLOT_LEFT - PLOT_RIGHT) / max(1, len(days))
     bar = slot * 0.8 / max(1, len(series))
     columns = []
@@ -64,7 +67,16 @@ def daily_columns(days: list[date], series: list[list[int]]) -> ColumnChart:
         for n, day in enumerate(days)
         if (len(days) - 1 - n) % 5 == 0
     ]
-    scale = [(PLOT_TOP, top), (PLOT_TOP + PLOT_HEIGHT / 2, top // 2), (PLOT_TOP + PLOT_HEIGHT, 0)]
+    if largest == 0:
+        # An all-zero period once read "1, 0, 0" on the axis: show only the zero line.
+        scale = [(PLOT_TOP + PLOT_HEIGHT, 0)]
+        return ColumnChart(columns=columns, ticks=ticks, scale=scale, empty=True)
+    scale = [(PLOT_TOP, top)]
+    middle = top // 2
+    if middle > 0:
+        # Placed at its own height: for an odd top, halfway up would be a fractional value.
+        scale.append((round(PLOT_TOP + PLOT_HEIGHT * (1 - middle / top), 1), middle))
+    scale.append((PLOT_TOP + PLOT_HEIGHT, 0))
     return ColumnChart(columns=columns, ticks=ticks, scale=scale)
 
 
@@ -87,7 +99,13 @@ class BarChart:
 
 
 def horizontal_bars(rows: list[tuple[str, int]]) -> BarChart:
-    """One labelled bar per row, lengths relative to the largest value."""
+    """One labelled bar per row, lengths relative to the largest value.
+
+    Rows that are all zero draw nothing: a column of "0 (0 %)" bars says less
+    than the template's "no data" note.
+    """
+    if not any(value for _, value in rows):
+        return BarChart(bars=[], height=ROW_HEIGHT)
     top = max([1, *(value for _, value in rows)])
     total = sum(value for _, value in rows) or 1
     room = WIDTH - LABEL_WIDTH - 95  # the value and share are written after the bar
