@@ -25,6 +25,8 @@ from reports.wording import ago_ru
 
 PAGE_SIZE = 50
 CHART_DAYS = 30
+# Share of a prepaid provider's accesses used from which its staff are warned.
+ACCESS_WARNING_PERCENT = 80
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,27 @@ class Dashboard:
             return None
         capacity = self.provider.access_limit + self.provider.overdraft
         return min(100.0, 100 * self.provider.issued_count / capacity) if capacity else 100.0
+
+    @property
+    def access_alert(self) -> str | None:
+        """``"exhausted"`` once limit and overdraft are used up, ``"low"`` from 80 % on.
+
+        Staff must hear of it before students start being refused at registration.
+        """
+        percent = self.usage_percent
+        if percent is None:
+            return None
+        if self.provider.remaining is not None and self.provider.remaining <= 0:
+            return "exhausted"
+        return "low" if percent >= ACCESS_WARNING_PERCENT else None
+
+    @property
+    def usage_percent_shown(self) -> int | None:
+        """Whole percent for the warning; never «100 %» while an access is still left."""
+        percent = self.usage_percent
+        if percent is None:
+            return None
+        return min(round(percent), 99) if self.provider.remaining else round(percent)
 
 
 def tests_titles() -> dict[str, str]:
