@@ -49,7 +49,7 @@ def providers_visible(user: User, area: Area = Area.DASHBOARD) -> QuerySet[Provi
 def provider_for_user(user: User, slug: str, area: Area) -> Provider:
     provider = providers_visible(user, area).filter(slug=slug).first()
     if provider is None:
-        raise Http404("Провайдер не найден.")
+        raise Http404("Организация не найдена.")
     return provider
 
 

@@ -198,7 +198,7 @@ def _summary(
     rows = [[t.title, t.code, t.results, t.users, t.first, t.last] for t in tests]
     rows.append(["Итого", None, sum(t.results for t in tests), users_with_results, None, None])
     rows.append([None] * 6)
-    rows.append(["Провайдер", provider.name, None, None, None, None])
+    rows.append(["Организация", provider.name, None, None, None, None])
     rows.append(["Фильтр", user_filter.describe(), None, None, None, None])
     rows.append(["Сформировано", None, None, None, timezone.now(), None])
     write_rows(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, rows, taken)

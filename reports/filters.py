@@ -131,7 +131,7 @@ class UserFilterForm(forms.Form):
 class InvoiceFilterForm(forms.Form):
     period = FilterTextField(label="Период", required=False, max_length=20)
     # A slug, checked against the user's scope by the view: out of scope is a 404.
-    provider = FilterTextField(label="Провайдер", required=False, max_length=100)
+    provider = FilterTextField(label="Организация", required=False, max_length=100)
 
     def clean_period(self) -> date | None:
         value = self.cleaned_data["period"]

@@ -205,6 +205,10 @@ def invoice_topup(request: HttpRequest) -> HttpResponse:
     if not access.is_operator(request.user):
         raise Http404("Страница не найдена.")
     form = TopupForm(request.POST if request.method == "POST" else None)
+    # The form is shared with the admin, where operators say "провайдер";
+    # college staff say "организация".
+    form.fields["provider"].label = "Организация"
+    form.fields["provider"].help_text = "Только организации с предоплатой."
     step = form_step(request, form)
     if step == "apply":
         try:

@@ -59,7 +59,7 @@ def test_the_invoice_list_shows_a_control_character_as_a_form_error(
 @pytest.mark.parametrize(
     ("params", "reason"),
     [
-        ({"provider": "a\x00b"}, f"Провайдер: {CONTROL}"),
+        ({"provider": "a\x00b"}, f"Организация: {CONTROL}"),
         ({"period": "2026\x00-01"}, f"Период: {CONTROL}"),
         ({"period": "январь"}, "Период: Укажите месяц в виде ГГГГ-ММ."),
     ],
