@@ -199,7 +199,8 @@ def _summary(
     rows.append(["Итого", None, sum(t.results for t in tests), users_with_results, None, None])
     rows.append([None] * 6)
     rows.append(["Организация", provider.name, None, None, None, None])
-    rows.append(["Фильтр", user_filter.describe(), None, None, None, None])
+    described = user_filter.describe({t.code: t.title for t in tests})
+    rows.append(["Фильтр", described, None, None, None, None])
     rows.append(["Сформировано", None, None, None, timezone.now(), None])
     write_rows(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, rows, taken)
 

@@ -5,6 +5,7 @@ character in it is a form error shown on the page, never a query that
 PostgreSQL refuses with a 500.
 """
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -79,17 +80,23 @@ class UserFilter:
             date_to=date.fromisoformat(data["date_to"]) if data.get("date_to") else None,
         )
 
-    def describe(self) -> str:
+    def describe(self, titles: Mapping[str, str] | None = None) -> str:
+        """The filter in words for staff; ``titles`` (code -> title) names tests their way."""
         parts = []
         if self.search:
-            parts.append(f"ID содержит «{self.search}»")
+            # Labelled: a bare «коваленко» on the page did not say what it was.
+            parts.append(f"поиск по ID: «{self.search}»")
         if self.test:
-            parts.append(f"тест {self.test}")
+            parts.append(f"тест «{(titles or {}).get(self.test, self.test)}»")
         if self.date_from:
             parts.append(f"с {self.date_from:%d.%m.%Y}")
         if self.date_to:
             parts.append(f"по {self.date_to:%d.%m.%Y}")
-        return ", ".join(parts) or "без фильтров"
+        return ", ".join(parts) or "без фильтра, все пользователи"
+
+    def as_query(self) -> dict[str, str]:
+        """The users page's query string for this filter, without empty fields."""
+        return {key: value for key, value in self.as_json().items() if value}
 
 
 DATE_BOUNDS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2999, 12, 31))]

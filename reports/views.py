@@ -14,7 +14,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from api.selectors import result_as_dict
@@ -22,7 +24,7 @@ from billing.exports import XLSX_CONTENT_TYPE
 from reports import access, exports, selectors
 from reports.access import Area
 from reports.charts import daily_columns, horizontal_bars
-from reports.filters import UserFilterForm
+from reports.filters import UserFilter, UserFilterForm
 from reports.models import ExportJob
 from reports.pages import filter_refused, query_without_page, render_page
 from reports.services import export_job_create
@@ -115,7 +117,17 @@ def _job(request: HttpRequest, slug: str, pk: int) -> ExportJob:
 @require_GET
 def export_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     job = _job(request, slug, pk)
-    context = {"provider": job.provider, "job": job, "state": selectors.export_job_state(job)}
+    user_filter = UserFilter.from_json(job.filters)
+    users_url = reverse("reports:users", args=[job.provider.slug])
+    if query := user_filter.as_query():
+        users_url += "?" + urlencode(query)
+    context = {
+        "provider": job.provider,
+        "job": job,
+        "state": selectors.export_job_state(job),
+        "filter_text": user_filter.describe(selectors.tests_titles()),
+        "users_url": users_url,
+    }
     return render_page(request, "reports/export_job.html", context)
 
 
