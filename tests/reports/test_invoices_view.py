@@ -3,6 +3,8 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -121,3 +123,20 @@ def test_an_accountant_cannot_mark_paid(client, accountant_a, invoices):
 
     invoices[0].refresh_from_db()
     assert response.status_code == 404 and invoices[0].status == "issued"
+
+
+def test_the_list_costs_the_same_queries_for_3_and_30_invoices(
+    client, operator, make_invoice, provider_a, django_assert_num_queries
+):
+    client.force_login(operator)
+    for n in range(1, 4):
+        make_invoice(provider_a, date(2026, n, 1), n)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("reports:invoices"))
+    for n in range(4, 31):
+        make_invoice(provider_a, date(2020 + n // 12, n % 12 + 1, 1), n)
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("reports:invoices"))
+
+    assert len(numbers(response)) == 30
