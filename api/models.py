@@ -17,6 +17,12 @@ class ProviderUser(models.Model):
     user_key = models.UUIDField(
         "ключ пользователя", default=uuid.uuid4, unique=True, editable=False
     )
+    # A short label the partner sends ("ИС-21"), for staff to filter and compare
+    # groups; "" is no group. Never a person's name: we keep the partner's id only.
+    group = models.CharField("группа", max_length=64, blank=True, default="", db_default="")
+    # ``user_id`` casefolded in Python: SQLite's lower()/LIKE fold ASCII only, so
+    # staff search compares this column to get the same answer on both databases.
+    user_id_folded = models.CharField(max_length=255, editable=False, default="", db_default="")
     registered_at = models.DateTimeField("зарегистрирован", default=timezone.now)
     # How many results of each kind the user has: a cache of Result rows that
     # the tests policy checks and bumps in one conditional UPDATE.
@@ -30,10 +36,20 @@ class ProviderUser(models.Model):
             models.UniqueConstraint(fields=["provider", "user_id"], name="provider_user_unique"),
             models.CheckConstraint(condition=~Q(user_id=""), name="provider_user_id_not_empty"),
         ]
-        indexes = [models.Index(fields=["provider", "registered_at"])]
+        indexes = [
+            models.Index(fields=["provider", "registered_at"]),
+            models.Index(fields=["provider", "group"], name="provider_user_group_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.user_id
+
+    def save(self, *args, **kwargs) -> None:
+        self.user_id_folded = self.user_id.casefold()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "user_id" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "user_id_folded"}
+        super().save(*args, **kwargs)
 
 
 class Result(models.Model):

@@ -39,6 +39,8 @@ SLUG_PREFIX = "bench-"
 PATTERNS_PER_TEST = 512
 SAMPLE_KEYS = 20000
 
+BENCH_GROUPS = 40
+
 
 class Command(BaseCommand):
     help = "Seed a large benchmark dataset with COPY (PostgreSQL only)."
@@ -172,11 +174,15 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             _fast_constraints(cursor)
             with cursor.cursor.copy(
-                "COPY api_provideruser (provider_id, user_id, user_key, registered_at, "
-                "main_results, bonus_results) FROM STDIN"
+                'COPY api_provideruser (provider_id, user_id, user_id_folded, "group", '
+                "user_key, registered_at, main_results, bonus_results) FROM STDIN"
             ) as copy:
-                for user_id, key, registered in rows:
-                    copy.write_row((provider.pk, user_id, key, registered, 0, 0))
+                for n, (user_id, key, registered) in enumerate(rows):
+                    # Forty groups of a college's size, for the staff analytics.
+                    group = f"ГР-{n % BENCH_GROUPS + 1:02d}"
+                    copy.write_row(
+                        (provider.pk, user_id, user_id.casefold(), group, key, registered, 0, 0)
+                    )
             with cursor.cursor.copy(
                 "COPY billing_accessentry (provider_id, kind, quantity, reference, actor, "
                 "created_at) FROM STDIN"
