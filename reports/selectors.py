@@ -8,7 +8,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.files import File
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -30,6 +30,15 @@ ACCESS_WARNING_PERCENT = 80
 
 
 @dataclass(frozen=True)
+class Leading:
+    """How often each type leads one main test, among the students who took it."""
+
+    title: str
+    rows: list[tuple[str, int]]  # (type title, students it leads for)
+    students: int
+
+
+@dataclass(frozen=True)
 class Dashboard:
     provider: Provider
     users: int
@@ -39,7 +48,7 @@ class Dashboard:
     registrations_per_day: list[int]
     results_per_day: list[int]
     results_per_test: list[tuple[str, int]]
-    leading: list[tuple[str, list[tuple[str, int]]]]  # per main test: (title, [(type, count)])
+    leading: list[Leading]  # per main test
 
     @property
     def usage_percent(self) -> float | None:
@@ -125,19 +134,29 @@ def _per_day(rows: QuerySet, field: str) -> dict[date, int]:
     return {row["day"]: row["n"] for row in grouped}
 
 
-def _leading_types(results: QuerySet[Result]) -> list[tuple[str, list[tuple[str, int]]]]:
-    """Per main test, how often each type leads; a tie counts for every leading type,
-    because the outcome reports all of them (DESIGN §7)."""
+def _leading_types(results: QuerySet[Result]) -> list[Leading]:
+    """Per main test, for how many students each type leads, by each student's latest
+    result of it. A tie counts the student for every leading type, because the
+    outcome reports all of them (DESIGN §7): shares are of students, so they
+    may add up to more than 100 %."""
     current = {q.code: q for q in questionnaires_current() if q.kind == Questionnaire.Kind.MAIN}
+    newer = Result.objects.filter(
+        user=OuterRef("user"),
+        questionnaire__code=OuterRef("questionnaire__code"),
+        created_at__gt=OuterRef("created_at"),
+    )
     grouped = (
         results.filter(questionnaire__code__in=list(current))
+        .filter(~Exists(newer))
         .values("questionnaire__code", "outcome__leading")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("user", distinct=True))
         .order_by()
     )
     counts: dict[str, dict[str, int]] = {code: {} for code in current}
+    students: dict[str, int] = dict.fromkeys(current, 0)
     for row in grouped:
         per_type = counts[row["questionnaire__code"]]
+        students[row["questionnaire__code"]] += row["n"]
         for scale in row["outcome__leading"] or []:
             per_type[scale] = per_type.get(scale, 0) + row["n"]
     charts = []
@@ -148,7 +167,7 @@ def _leading_types(results: QuerySet[Result]) -> list[tuple[str, list[tuple[str,
         ordered = [(titles.get(c, c), per_type.get(c, 0)) for c in titles] + [
             (c, n) for c, n in per_type.items() if c not in titles
         ]
-        charts.append((current[code].title, ordered))
+        charts.append(Leading(current[code].title, ordered, students[code]))
     return charts
 
 

@@ -53,9 +53,16 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "may_see_results": access.providers_visible(request.user, Area.RESULTS)
         .filter(pk=provider.pk)
         .exists(),
-        "daily": daily_columns(data.days, [data.registrations_per_day, data.results_per_day]),
+        "daily": daily_columns(
+            data.days,
+            [data.registrations_per_day, data.results_per_day],
+            ("Регистрации", "Результаты"),
+        ),
         "per_test": horizontal_bars(data.results_per_test),
-        "leading": [(title, horizontal_bars(rows)) for title, rows in data.leading],
+        "leading": [
+            (leading, horizontal_bars(leading.rows, total=leading.students))
+            for leading in data.leading
+        ],
     }
     return render_page(request, "reports/dashboard.html", context)
 

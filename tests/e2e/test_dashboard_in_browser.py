@@ -15,6 +15,32 @@ from tests.reports.conftest import add_user
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def assert_charts_readable(page) -> None:
+    """Chart text at a readable size, no value or label running past its panel, and
+    the charts spanning their panels' width."""
+    report = page.evaluate(
+        """() => [...document.querySelectorAll("figure.chart")].map(figure => {
+            const panel = figure.closest(".panel").getBoundingClientRect();
+            const texts = [...figure.querySelectorAll(".bar-label, .bar-value, .tick, .dates span")]
+                .filter(el => el.textContent.trim());
+            return {
+                smallest: Math.min(...texts.map(el => parseFloat(getComputedStyle(el).fontSize))),
+                overflow: texts.filter(el => el.getBoundingClientRect().right > panel.right + 1)
+                    .map(el => el.textContent),
+                clipped: texts.filter(el => el.scrollWidth > el.clientWidth + 1 && el.clientWidth)
+                    .map(el => el.textContent),
+                share: figure.getBoundingClientRect().width / (panel.width - 32),
+            };
+        })"""
+    )
+    # Nothing makes the page scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    for chart in report:
+        assert chart["smallest"] >= 12, chart
+        assert chart["overflow"] == [] and chart["clipped"] == [], chart
+        assert chart["share"] > 0.95, chart
+
+
 @pytest.fixture
 def staff_with_data(settings, tmp_path, make_provider) -> str:
     settings.VAR_DIR = tmp_path
@@ -47,12 +73,14 @@ def test_staff_log_in_see_charts_filter_users_and_download_excel(
 
     # Staff of one college land on its dashboard, not on a one-row list.
     page.wait_for_url("**/reports/providers/**")
-    page.locator("svg.chart").first.wait_for()
-    assert page.locator("svg.chart").count() == 3
-    assert page.locator("svg.chart-daily rect").count() == 60
+    page.locator("figure.chart").first.wait_for()
+    assert page.locator("figure.chart").count() == 3
+    assert page.locator(".chart-daily .column").count() == 60
     assert page.locator("#users .value").inner_text() == "12"
+    assert_charts_readable(page)
     page.screenshot(path=str(artifacts / "reports-dashboard-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+    assert_charts_readable(page)
     page.screenshot(path=str(artifacts / "reports-dashboard-laptop.png"), full_page=True)
 
     page.get_by_role("link", name="Пользователи и результаты").click()
