@@ -28,6 +28,7 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_questionnaires
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_students
 	$(PY) manage.py seed_demo_staff
 	$(PY) manage.py setup_schedules
 

@@ -5,10 +5,12 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from api.params import ApiInput
 from api.progress import Answers, progress_parse
+from common.text import has_control_character
 
 ClientKey = Annotated[
     str,
@@ -31,6 +33,38 @@ UserId = Annotated[
 ]
 
 
+def _no_control_characters(value: str | None) -> str | None:
+    # A label staff filter and read on their pages: no line breaks or other controls.
+    if value is not None and has_control_character(value):
+        raise PydanticCustomError("control_character", "it contains a control character")
+    return value
+
+
+GROUP_MAX_LENGTH = 64
+GroupLabel = Annotated[
+    str, Field(max_length=GROUP_MAX_LENGTH), AfterValidator(_no_control_characters)
+]
+GroupParam = Annotated[
+    GroupLabel | None,
+    # JSON null is the same as an empty value: "no group". Only an absent
+    # parameter keeps what is stored (the default, which is not validated).
+    BeforeValidator(lambda value: "" if value is None else value),
+    Field(
+        default=None,
+        description=(
+            'The student\'s group, a short label such as "ИС-21" (trimmed, at most 64 '
+            "characters, no control characters). Absent: the stored group is kept. Given: "
+            "the user's group becomes it, so re-registering with another group moves the "
+            "student, and never charges. Empty (or null): no group. A label only: never "
+            "send a person's name here."
+        ),
+    ),
+]
+GroupOut = Annotated[
+    str, Field(description='The user\'s group label as last registered, "" when none.')
+]
+
+
 class ErrorBody(Schema):
     code: int = Field(description="The HTTP status, repeated.")
     message: str = Field(description="What went wrong, in English.")
@@ -43,6 +77,7 @@ class ErrorOut(Schema):
 class UserRegisterIn(ApiInput):
     client: ClientKey
     user_id: UserId
+    group: GroupParam = None
 
 
 class UserRegisterOut(Schema):
@@ -166,6 +201,7 @@ class PassedOut(Schema):
 
 
 class UserTestsOut(Schema):
+    group: GroupOut
     available: list[TestOut] = Field(description="Tests the tests policy still allows.")
     passed: list[PassedOut]
 
@@ -182,6 +218,13 @@ class ClientUsersIn(ApiInput):
     client: ClientKey
     page: Annotated[int, Field(ge=1, le=1_000_000, description="Page number, from 1.")] = 1
     page_size: Annotated[int, Field(ge=1, le=500, description="Users per page, 1-500.")] = 50
+    group: Annotated[
+        GroupLabel,
+        Field(
+            description='Only the users of this group (exact match, e.g. "ИС-21"; trimmed). '
+            "Empty: all users."
+        ),
+    ] = ""
 
 
 class UserResultOut(Schema):
@@ -194,6 +237,7 @@ class UserResultOut(Schema):
 class ClientUserOut(Schema):
     user_id: str
     user_key: str
+    group: GroupOut
     registered_at: datetime
     results: list[UserResultOut]
 

@@ -82,7 +82,7 @@ def user_tests(user: ProviderUser) -> dict:
         .only("result_key", "created_at", "questionnaire__code")
         .order_by("created_at", "pk")
     ]
-    return {"available": available, "passed": passed}
+    return {"group": user.group, "available": available, "passed": passed}
 
 
 @cache  # built once per process, not on every result/get
@@ -157,9 +157,14 @@ def result_as_dict(result: Result) -> dict:
     }
 
 
-def client_users_page(provider: Provider, page: int, page_size: int) -> dict:
-    """One page of the provider's users, oldest first, each with its results: 3 queries."""
+def client_users_page(provider: Provider, page: int, page_size: int, group: str = "") -> dict:
+    """One page of the provider's users, oldest first, each with its results: 3 queries.
+
+    A non-empty ``group`` keeps only that group's users (exact match).
+    """
     users = ProviderUser.objects.filter(provider=provider)
+    if group:
+        users = users.filter(group=group)
     count = users.count()
     pages = max(1, math.ceil(count / page_size))
     start = (page - 1) * page_size
@@ -179,6 +184,7 @@ def client_users_page(provider: Provider, page: int, page_size: int) -> dict:
         {
             "user_id": user.user_id,
             "user_key": str(user.user_key),
+            "group": user.group,
             "registered_at": user.registered_at,
             "results": [
                 {

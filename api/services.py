@@ -33,15 +33,20 @@ def _registration_lookup_sql() -> str:
     quote = connection.ops.quote_name
     users, providers = ProviderUser._meta.db_table, Provider._meta.db_table
     return (
-        f"SELECT p.{quote('id')}, p.{quote('is_active')}, u.{quote('user_key')} "
+        f"SELECT p.{quote('id')}, p.{quote('is_active')}, u.{quote('user_key')}, "
+        f"u.{quote('id')}, u.{quote('group')} "
         f"FROM {quote(providers)} p LEFT JOIN {quote(users)} u "
         f"ON u.{quote('provider_id')} = p.{quote('id')} AND u.{quote('user_id')} = %s "
         f"WHERE p.{quote('client_key_hash')} = %s"
     )
 
 
-def user_register(*, client_key: str, user_id: str) -> Registration:
+def user_register(*, client_key: str, user_id: str, group: str | None = None) -> Registration:
     """Return the user ``user_id`` of the key's provider, registering and charging it if new.
+
+    ``group`` None leaves a known user's group as it is; any string (""
+    for none) becomes its group. Moving a known user to another group is
+    one UPDATE and never a charge: only the first registration costs.
 
     One query finds the provider and, joined to it, the user if known: a
     known user costs exactly that and is never refused. It is written as
@@ -57,17 +62,24 @@ def user_register(*, client_key: str, user_id: str) -> Registration:
         cursor.execute(_registration_lookup_sql(), [user_id, client_key_hash(client_key)])
         row = cursor.fetchone()
     provider_state_check(None if row is None else bool(row[1]))
-    provider_id, _, known_key = row
+    provider_id, _, known_key, known_pk, known_group = row
     if known_key is not None:
+        if group is not None and group != known_group:
+            ProviderUser.objects.filter(pk=known_pk).update(group=group)
         # SQLite hands a UUID column back as hex text, PostgreSQL as a UUID.
         return Registration(UUID(str(known_key)), created=False)
     try:
         with transaction.atomic():
-            user = ProviderUser.objects.create(provider_id=provider_id, user_id=user_id)
+            user = ProviderUser.objects.create(
+                provider_id=provider_id, user_id=user_id, group=group or ""
+            )
             # The partner's own user id is what an accountant can check in the annex.
             access_charge(provider_id=provider_id, reference=user_id)
     except IntegrityError:
         existing = ProviderUser.objects.get(provider_id=provider_id, user_id=user_id)
+        if group is not None and group != existing.group:
+            # The parallel twin registered the user first; this call's group still applies.
+            ProviderUser.objects.filter(pk=existing.pk).update(group=group)
         return Registration(existing.user_key, created=False)
     return Registration(user.user_key, created=True)
 

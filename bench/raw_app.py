@@ -10,7 +10,7 @@ It is what the stack (gunicorn + psycopg + PostgreSQL) can do at best, the
 Four endpoints, GET with a query string, the happy paths plus the errors a
 benchmark can hit:
 
-    /partner/api/v2/user/register?client=KEY&user_id=ID
+    /partner/api/v2/user/register?client=KEY&user_id=ID[&group=LABEL]
     /partner/api/v2/progress/save?test=CODE&user_key=UUID&progress=JSON
     /partner/api/v2/result/get?result_key=UUID
     /partner/api/v2/token/create?client=KEY&user_key=UUID&test=CODE
@@ -21,6 +21,7 @@ Run:  DATABASE_URL=postgresql://... gunicorn -k gthread -w 2 --threads 4 bench.r
 import hashlib
 import json
 import os
+import re
 import threading
 import time
 import uuid
@@ -29,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import parse_qsl
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 DSN = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench")
 TOKEN_TTL = timedelta(hours=int(os.environ.get("TOKEN_TTL_HOURS", "24")))
@@ -43,33 +45,43 @@ PROVIDER_COLUMNS = (
     '"billing_provider"."overdraft", "billing_provider"."issued_count", '
     '"billing_provider"."price_per_access", "billing_provider"."tests_policy", '
     '"billing_provider"."allowed_tests", "billing_provider"."allowed_origins", '
-    '"billing_provider"."is_active", "billing_provider"."created_at"'
+    '"billing_provider"."is_active", "billing_provider"."created_at", '
+    '"billing_provider"."legal_name", "billing_provider"."inn", "billing_provider"."kpp", '
+    '"billing_provider"."ogrn", "billing_provider"."legal_address", '
+    '"billing_provider"."contract_number", "billing_provider"."contract_date"'
 )
 USER_COLUMNS = (
     '"api_provideruser"."id", "api_provideruser"."provider_id", "api_provideruser"."user_id", '
-    '"api_provideruser"."user_key", "api_provideruser"."registered_at", '
+    '"api_provideruser"."user_key", "api_provideruser"."group", '
+    '"api_provideruser"."user_id_folded", "api_provideruser"."registered_at", '
     '"api_provideruser"."main_results", "api_provideruser"."bonus_results"'
 )
 QUESTIONNAIRE_COLUMNS = (
     '"catalog_questionnaire"."id", "catalog_questionnaire"."code", '
     '"catalog_questionnaire"."version", "catalog_questionnaire"."kind", '
-    '"catalog_questionnaire"."title", "catalog_questionnaire"."definition", '
-    '"catalog_questionnaire"."checksum", "catalog_questionnaire"."is_published", '
-    '"catalog_questionnaire"."created_at"'
+    '"catalog_questionnaire"."title", "catalog_questionnaire"."checksum", '
+    '"catalog_questionnaire"."is_published", "catalog_questionnaire"."created_at"'
 )
 # Provider columns by position.
 P_ID, P_POLICY, P_TESTS_POLICY, P_ALLOWED, P_ACTIVE = 0, 5, 10, 11, 13
+# User columns by position, and where the provider starts in a user joined to it.
+U_MAIN, U_BONUS, U_PROVIDER = 7, 8, 9
+# Questionnaire columns by position (the definition is read apart, once per version).
+Q_ID, Q_CODE, Q_VERSION, Q_KIND, Q_CHECKSUM = 0, 1, 2, 3, 5
 
 SQL_REGISTER_LOOKUP = (
-    'SELECT p."id", p."is_active", u."user_key" FROM "billing_provider" p '
+    'SELECT p."id", p."is_active", u."user_key", u."id", u."group" FROM "billing_provider" p '
     'LEFT JOIN "api_provideruser" u ON u."provider_id" = p."id" AND u."user_id" = %s '
     'WHERE p."client_key_hash" = %s'
 )
 SQL_USER_INSERT = (
-    'INSERT INTO "api_provideruser" ("provider_id", "user_id", "user_key", "registered_at", '
-    '"main_results", "bonus_results") VALUES (%s, %s, %s, %s, %s, %s) '
-    'RETURNING "api_provideruser"."id"'
+    'INSERT INTO "api_provideruser" ("provider_id", "user_id", "user_key", "group", '
+    '"user_id_folded", "registered_at", "main_results", "bonus_results") '
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    'RETURNING "api_provideruser"."id", "api_provideruser"."group", '
+    '"api_provideruser"."user_id_folded"'
 )
+SQL_GROUP_MOVE = 'UPDATE "api_provideruser" SET "group" = %s WHERE "api_provideruser"."id" = %s'
 SQL_CHARGE = (
     'UPDATE "billing_provider" SET "issued_count" = ("billing_provider"."issued_count" + 1) '
     'WHERE ("billing_provider"."id" = %s AND ("billing_provider"."payment_policy" = %s OR '
@@ -94,6 +106,10 @@ SQL_QUESTIONNAIRE_CURRENT = (
     '("catalog_questionnaire"."code" = %s AND "catalog_questionnaire"."is_published") '
     'ORDER BY "catalog_questionnaire"."version" DESC LIMIT 1'
 )
+SQL_DEFINITION = (
+    'SELECT "catalog_questionnaire"."id", "catalog_questionnaire"."definition" '
+    'FROM "catalog_questionnaire" WHERE "catalog_questionnaire"."id" = %s LIMIT 21'
+)
 SQL_COUNT_RESULT = (
     'UPDATE "api_provideruser" SET "{field}" = ("api_provideruser"."{field}" + 1) '
     'WHERE "api_provideruser"."id" = %s'
@@ -116,11 +132,11 @@ SQL_RESULT_GET = (
 )
 SQL_PROVIDER_BY_KEY = (
     f'SELECT {PROVIDER_COLUMNS} FROM "billing_provider" WHERE '
-    '"billing_provider"."client_key_hash" = %s ORDER BY "billing_provider"."name" ASC LIMIT 1'
+    '"billing_provider"."client_key_hash" = %s LIMIT 1'
 )
 SQL_USER_OF_PROVIDER = (
     f'SELECT {USER_COLUMNS} FROM "api_provideruser" WHERE ("api_provideruser"."provider_id" = %s '
-    'AND "api_provideruser"."user_key" = %s) ORDER BY "api_provideruser"."id" ASC LIMIT 1'
+    'AND "api_provideruser"."user_key" = %s) LIMIT 1'
 )
 SQL_TOKEN_INSERT = (
     'INSERT INTO "api_accesstoken" ("token", "provider_id", "user_id", "questionnaire_id", '
@@ -131,12 +147,14 @@ SQL_TOKEN_INSERT = (
 # --- connections ------------------------------------------------------------------------
 
 _local = threading.local()
+# Client-side binding, as Django's. bench/check_equivalence.py puts a recording subclass here.
+CURSOR_FACTORY: type[psycopg.ClientCursor] = psycopg.ClientCursor
 
 
 def db() -> psycopg.Connection:
     conn = getattr(_local, "conn", None)
     if conn is None or conn.closed:
-        conn = psycopg.connect(DSN, autocommit=True, cursor_factory=psycopg.ClientCursor)
+        conn = psycopg.connect(DSN, autocommit=True, cursor_factory=CURSOR_FACTORY)
         _local.conn = conn
     return conn
 
@@ -181,6 +199,24 @@ def uuid_param(params: dict, name: str) -> uuid.UUID:
         return uuid.UUID(required(params, name))
     except ValueError:
         raise ApiError(400, f'The "{name}" parameter must be a UUID.') from None
+
+
+GROUP_MAX_LENGTH = 64
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def group_param(params: dict) -> str | None:
+    """None when absent (the stored group is kept); "" clears it."""
+    if "group" not in params:
+        return None
+    value = params["group"].strip()
+    if len(value) > GROUP_MAX_LENGTH:
+        raise ApiError(
+            400, 'The "group" parameter is invalid: String should have at most 64 characters.'
+        )
+    if _CONTROL.search(value):
+        raise ApiError(400, 'The "group" parameter is invalid: it contains a control character.')
+    return value
 
 
 def iso(moment: datetime) -> str:
@@ -289,19 +325,20 @@ class Scorer:
         }
 
 
-def scorer_for(q) -> Scorer:
-    key = (q[0], q[2], q[6])  # id, version, checksum
+def scorer_for(conn, q) -> Scorer:
+    key = (q[Q_ID], q[Q_VERSION], q[Q_CHECKSUM])
     scorer = _scorers.get(key)
     if scorer is None:
-        scorer = _scorers[key] = Scorer(q[5])
+        definition = conn.execute(SQL_DEFINITION, (q[Q_ID],)).fetchone()[1]
+        scorer = _scorers[key] = Scorer(definition)
     return scorer
 
 
 def offered(provider, q) -> bool:
     allowed = provider[P_ALLOWED]
     policy = provider[P_TESTS_POLICY]
-    kind_ok = policy == "unlimited" or q[3] == "main" or policy == "test_plus_bonus"
-    return (not allowed or q[1] in allowed) and kind_ok
+    kind_ok = policy == "unlimited" or q[Q_KIND] == "main" or policy == "test_plus_bonus"
+    return (not allowed or q[Q_CODE] in allowed) and kind_ok
 
 
 def result_limit(policy: str, kind: str) -> int | None:
@@ -317,18 +354,24 @@ def result_limit(policy: str, kind: str) -> int | None:
 
 def user_register(params: dict, environ) -> dict:
     client, user_id = required(params, "client"), required(params, "user_id")
+    group = group_param(params)
     conn = db()
     row = conn.execute(SQL_REGISTER_LOOKUP, (user_id, key_hash(client))).fetchone()
     if row is None:
         raise ApiError(404, "Client not found with the provided token.")
     if not row[1]:
-        raise ApiError(403, "This client is disabled.")
+        raise ApiError(403, "The client is disabled.")
     if row[2] is not None:
+        if group is not None and group != row[4]:
+            conn.execute(SQL_GROUP_MOVE, (group, row[3]))
         return {"user_key": str(row[2]), "created": False}
     user_key, now = uuid.uuid4(), datetime.now(UTC)
     try:
         with conn.transaction():
-            conn.execute(SQL_USER_INSERT, (row[0], user_id, user_key, now, 0, 0))
+            conn.execute(
+                SQL_USER_INSERT,
+                (row[0], user_id, user_key, group or "", user_id.casefold(), now, 0, 0),
+            )
             conn.execute(
                 SQL_LEDGER_INSERT, (row[0], "charge", 1, user_id, "api", datetime.now(UTC))
             )
@@ -337,6 +380,8 @@ def user_register(params: dict, environ) -> dict:
                 raise ApiError(412, "The prepaid access limit is reached.")
     except psycopg.errors.UniqueViolation:
         existing = conn.execute(SQL_USER_EXISTING, (row[0], user_id)).fetchone()
+        if group is not None and group != existing[4]:
+            conn.execute(SQL_GROUP_MOVE, (group, existing[0]))
         return {"user_key": str(existing[3]), "created": False}
     return {"user_key": str(user_key), "created": True}
 
@@ -368,7 +413,7 @@ def progress_save(params: dict, environ) -> dict:
     row = conn.execute(SQL_USER_WITH_PROVIDER, (user_key,)).fetchone()
     if row is None:
         raise ApiError(404, "User not found with the provided key.")
-    user_pk, provider = row[0], row[7:]
+    user_pk, provider = row[0], row[U_PROVIDER:]
     client = params.get("client")
     if client and provider[3] != key_hash(client):
         raise ApiError(404, "User not found with the provided key.")
@@ -376,13 +421,28 @@ def progress_save(params: dict, environ) -> dict:
     q = questionnaire_current(conn, test)
     if q is None or not offered(provider, q):
         raise ApiError(404, f'Test not found with the provided "test" value: "{test}".')
-    scorer = scorer_for(q)
+    scorer = scorer_for(conn, q)
     answers = scorer.answers(raw)
     scales, outcome = scorer.score(answers)
-    field = "main_results" if q[3] == "main" else "bonus_results"
-    limit = result_limit(provider[P_TESTS_POLICY], q[3])
+    field = "main_results" if q[Q_KIND] == "main" else "bonus_results"
+    limit = result_limit(provider[P_TESTS_POLICY], q[Q_KIND])
     result_key = uuid.uuid4()
+    # The result row before the counter, as the application does (an exception
+    # inside the block rolls both back).
     with conn.transaction():
+        conn.execute(
+            SQL_RESULT_INSERT,
+            (
+                result_key,
+                user_pk,
+                q[Q_ID],
+                Jsonb(answers),
+                Jsonb(scales),
+                Jsonb(outcome),
+                None,
+                datetime.now(UTC),
+            ),
+        )
         if limit is None:
             counted = conn.execute(SQL_COUNT_RESULT.format(field=field), (user_pk,)).rowcount
         else:
@@ -391,19 +451,6 @@ def progress_save(params: dict, environ) -> dict:
             ).rowcount
         if not counted:
             raise ApiError(412, "The tests policy allows this user no more results of this test.")
-        conn.execute(
-            SQL_RESULT_INSERT,
-            (
-                result_key,
-                user_pk,
-                q[0],
-                json.dumps(answers),
-                json.dumps(scales),
-                json.dumps(outcome),
-                None,
-                datetime.now(UTC),
-            ),
-        )
     return {"result_key": str(result_key)}
 
 
@@ -438,14 +485,14 @@ def token_create(params: dict, environ) -> dict:
     q = questionnaire_current(conn, test)
     if q is None or not offered(provider, q):
         raise ApiError(404, f'Test not found with the provided "test" value: "{test}".')
-    limit = result_limit(provider[P_TESTS_POLICY], q[3])
-    taken = user[5] if q[3] == "main" else user[6]
+    limit = result_limit(provider[P_TESTS_POLICY], q[Q_KIND])
+    taken = user[U_MAIN] if q[Q_KIND] == "main" else user[U_BONUS]
     if limit is not None and taken >= limit:
         raise ApiError(412, "The tests policy allows this user no more results of this test.")
     token, now = uuid.uuid4(), datetime.now(UTC)
     expires = now + TOKEN_TTL
     conn.execute(
-        SQL_TOKEN_INSERT, (token, provider[P_ID], user[0], q[0], "", now, expires, None, None)
+        SQL_TOKEN_INSERT, (token, provider[P_ID], user[0], q[Q_ID], "", now, expires, None, None)
     )
     host = environ.get("HTTP_HOST") or environ["SERVER_NAME"]
     return {

@@ -44,10 +44,11 @@ def info(request: HttpRequest, params: ClientInfoIn) -> dict:
 )
 def users(request: HttpRequest, params: ClientUsersIn) -> dict:
     """Lists your users in registration order (oldest first), `page_size` (at most
-    500) at a time, each with a summary of its results. A page past the last
+    500) at a time, each with its `group` and a summary of its results. With
+    `group`, only the users of that group (exact match). A page past the last
     one is empty."""
     provider = provider_get_by_client_key(params.client)
-    return client_users_page(provider, params.page, params.page_size)
+    return client_users_page(provider, params.page, params.page_size, group=params.group)
 
 
 @partner_endpoint(

@@ -27,8 +27,16 @@ def register(request: HttpRequest, params: UserRegisterIn) -> dict:
     The first registration of a user writes off one access. Repeating it
     returns the same `user_key`, charges nothing and is never refused, even
     when the limit is used up.
+
+    The optional `group` ("ИС-21") files the user under a group for your
+    staff's comparisons. Without the parameter a known user keeps its group;
+    with it the group becomes the given one, so re-registering with another
+    group moves the student (free of charge); an empty `group` removes it.
+    We store your `user_id` and this label only: send no names of people.
     """
-    registration = user_register(client_key=params.client, user_id=params.user_id)
+    registration = user_register(
+        client_key=params.client, user_id=params.user_id, group=params.group
+    )
     return {"user_key": str(registration.user_key), "created": registration.created}
 
 
@@ -45,5 +53,6 @@ def register(request: HttpRequest, params: UserRegisterIn) -> dict:
 )
 def tests(request: HttpRequest, params: UserTestsIn) -> dict:
     """Lists the tests your tests policy still lets this user take (`available`)
-    and the results the user has saved (`passed`), oldest first."""
+    and the results the user has saved (`passed`), oldest first, with the
+    user's `group` ("" when none)."""
     return user_tests(user_get(params.user_key, params.client))

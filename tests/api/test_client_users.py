@@ -83,3 +83,93 @@ def test_a_page_costs_at_most_four_queries_whatever_its_size(
 
     assert len(response.json()["items"]) == page_size
     assert len(queries) <= 4
+
+
+def register_in(call, provider, user_id: str, group: str | None = None) -> None:
+    params = {} if group is None else {"group": group}
+    response = call("user/register", client=provider.client_key, user_id=user_id, **params)
+    assert response.status_code == 200, response.content
+
+
+def test_every_user_carries_its_group_and_an_empty_one_when_none(call, provider):
+    register_in(call, provider, "u1", "ИС-21")
+    register_in(call, provider, "u2")
+
+    items = call("client/users", client=provider.client_key).json()["items"]
+
+    assert [(u["user_id"], u["group"]) for u in items] == [("u1", "ИС-21"), ("u2", "")]
+
+
+def test_it_filters_the_list_by_a_cyrillic_group(call, provider):
+    for user_id, group in [("u1", "ИС-21"), ("u2", "ПК-22"), ("u3", "ИС-21"), ("u4", None)]:
+        register_in(call, provider, user_id, group)
+
+    body = call("client/users", client=provider.client_key, group="ИС-21").json()
+
+    assert (body["count"], body["pages"]) == (2, 1)
+    assert [u["user_id"] for u in body["items"]] == ["u1", "u3"]
+
+
+def test_the_group_filter_is_an_exact_match(call, provider):
+    register_in(call, provider, "u1", "ИС-21")
+    register_in(call, provider, "u2", "ИС-211")
+    register_in(call, provider, "u3", "ис-21")
+
+    body = call("client/users", client=provider.client_key, group="ИС-21").json()
+
+    assert [u["user_id"] for u in body["items"]] == ["u1"]
+
+
+def test_the_group_filter_is_trimmed_and_an_empty_one_lists_everybody(call, provider):
+    register_in(call, provider, "u1", "ИС-21")
+    register_in(call, provider, "u2", "ПК-22")
+
+    trimmed = call("client/users", client=provider.client_key, group="  ПК-22 ").json()
+    empty = call("client/users", client=provider.client_key, group="  ").json()
+
+    assert [u["user_id"] for u in trimmed["items"]] == ["u2"]
+    assert [u["user_id"] for u in empty["items"]] == ["u1", "u2"]
+
+
+def test_the_group_filter_never_shows_another_providers_users(call, provider, other_provider):
+    register_in(call, other_provider, "foreign", "ИС-21")
+    register_in(call, provider, "mine", "ИС-21")
+
+    body = call("client/users", client=provider.client_key, group="ИС-21").json()
+
+    assert [u["user_id"] for u in body["items"]] == ["mine"]
+
+
+def test_a_moved_user_is_listed_under_its_new_group_only(call, provider):
+    register_in(call, provider, "u1", "ИС-21")
+    register_in(call, provider, "u1", "ПК-22")
+
+    old = call("client/users", client=provider.client_key, group="ИС-21").json()
+    new = call("client/users", client=provider.client_key, group="ПК-22").json()
+
+    assert old["count"] == 0
+    assert [u["user_id"] for u in new["items"]] == ["u1"]
+
+
+@pytest.mark.parametrize("value", ["x" * 65, "ИС\n21"])
+def test_a_group_filter_too_long_or_with_a_control_character_is_400(call, provider, value):
+    response = call("client/users", client=provider.client_key, group=value)
+
+    assert_error(response, 400)
+    assert '"group"' in response.json()["error"]["message"]
+
+
+def test_a_page_filtered_by_group_costs_at_most_four_queries(
+    client, call, provider, main_test, bonus_test
+):
+    keys = fill(client, call, provider, [main_test, bonus_test], 12)
+    for n in range(0, 12, 2):
+        register_in(call, provider, f"u{n:03d}", "ИС-21")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = call("client/users", client=provider.client_key, group="ИС-21")
+
+    items = response.json()["items"]
+    assert [u["user_key"] for u in items] == keys[0::2]
+    assert sum(len(u["results"]) for u in items) == 6
+    assert len(queries) <= 4

@@ -44,3 +44,37 @@ def test_every_error_is_described_with_the_envelope_schema(schema):
             "$ref": "#/components/schemas/ErrorOut"
         }
     assert "ErrorOut" in schema["components"]["schemas"]
+
+
+def query_parameter(schema: dict, endpoint: str, name: str) -> dict:
+    parameters = schema["paths"][API + endpoint]["get"]["parameters"]
+    return next(p for p in parameters if p["name"] == name)
+
+
+def test_the_group_parameter_of_user_register_is_documented(schema):
+    parameter = query_parameter(schema, "user/register", "group")
+    body = schema["paths"][API + "user/register"]["post"]["requestBody"]["content"]
+
+    assert parameter["required"] is False
+    assert parameter["schema"] == {"type": "string", "maxLength": 64}
+    for words in ("ИС-21", "kept", "moves", "never charges", "Empty", "name"):
+        assert words in parameter["description"], words
+    for media in body.values():
+        assert "group" not in media["schema"]["required"]
+        assert media["schema"]["properties"]["group"]["description"] == parameter["description"]
+
+
+def test_the_group_filter_of_client_users_is_documented(schema):
+    parameter = query_parameter(schema, "client/users", "group")
+
+    assert parameter["required"] is False
+    assert "exact match" in parameter["description"]
+
+
+@pytest.mark.parametrize("output", ["ClientUserOut", "UserTestsOut"])
+def test_the_group_in_responses_is_a_described_required_string(schema, output):
+    component = schema["components"]["schemas"][output]
+
+    assert component["properties"]["group"]["type"] == "string"
+    assert component["properties"]["group"]["description"]
+    assert "group" in component["required"]

@@ -29,6 +29,23 @@ def test_a_new_user_may_take_every_offered_test(
     assert body["passed"] == []
 
 
+def test_it_returns_the_users_group(call, prepaid_provider, tests_loaded):
+    key = prepaid_provider.client_key
+    user_key = call("user/register", client=key, user_id="s1", group="ИС-21").json()["user_key"]
+    before = call("user/tests", user_key=user_key).json()["group"]
+    call("user/register", client=key, user_id="s1", group="ПК-22")
+
+    after = call("user/tests", user_key=user_key).json()["group"]
+
+    assert (before, after) == ("ИС-21", "ПК-22")
+
+
+def test_a_user_without_a_group_has_an_empty_one(call, prepaid_provider, register, tests_loaded):
+    key = register(prepaid_provider)
+
+    assert call("user/tests", user_key=key).json()["group"] == ""
+
+
 def test_a_taken_test_moves_from_available_to_passed(
     client, call, make_provider, register, main_test, bonus_test
 ):

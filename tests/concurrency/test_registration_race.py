@@ -44,8 +44,8 @@ def in_parallel(count: int, work: Callable[[int], int]) -> list[int]:
     return results
 
 
-def register(key: str, user_id: str) -> tuple[int, dict]:
-    response = Client().get(API + "user/register", {"client": key, "user_id": user_id})
+def register(key: str, user_id: str, **extra: str) -> tuple[int, dict]:
+    response = Client().get(API + "user/register", {"client": key, "user_id": user_id, **extra})
     return response.status_code, response.json()
 
 
@@ -78,6 +78,24 @@ def test_parallel_registrations_of_one_user_create_one_user_and_one_charge(
     assert set(statuses) == {200}
     assert len(set(keys)) == 1
     assert ProviderUser.objects.filter(provider=provider).count() == 1
+    assert AccessEntry.objects.filter(provider=provider, kind="charge").count() == 1
+    provider.refresh_from_db()
+    assert provider.issued_count == 1
+    assert_ledger_agrees(provider)
+
+
+def test_parallel_registrations_of_one_user_in_two_groups_charge_once_and_keep_one_group(
+    require_postgres, make_provider
+):
+    provider = make_provider(payment_policy="prepaid", access_limit=1)
+    groups = ("ИС-21", "ПК-22")
+
+    statuses = in_parallel(
+        20, lambda n: register(provider.client_key, "the-same-student", group=groups[n % 2])[0]
+    )
+
+    assert set(statuses) == {200}
+    assert ProviderUser.objects.get(provider=provider).group in groups
     assert AccessEntry.objects.filter(provider=provider, kind="charge").count() == 1
     provider.refresh_from_db()
     assert provider.issued_count == 1
