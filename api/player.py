@@ -15,7 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from api.exceptions import AccessTokenExpired, AccessTokenNotFound, AccessTokenRedeemed
+from api.errors import AccessTokenExpired, AccessTokenNotFound, AccessTokenRedeemed
 from api.models import AccessToken, Result
 from api.selectors import result_as_dict
 from api.services import progress_save

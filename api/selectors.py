@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from api import policies
-from api.exceptions import ResultNotFound, UserNotFound
+from api.errors import ResultNotFound, UserNotFound
 from api.models import ProviderUser, Result
 from billing import keys
 from billing.models import Provider
@@ -35,26 +35,26 @@ def user_get(user_key: UUID, client_key: str | None = None) -> ProviderUser:
     return user
 
 
-def test_is_offered(provider: Provider, questionnaire: Questionnaire) -> bool:
+def questionnaire_is_offered(provider: Provider, questionnaire: Questionnaire) -> bool:
     allowed = provider.allowed_tests
     return (not allowed or questionnaire.code in allowed) and policies.kind_offered(
         provider.tests_policy, questionnaire.kind
     )
 
 
-def tests_offered(provider: Provider) -> list[Questionnaire]:
-    return [q for q in questionnaires_current() if test_is_offered(provider, q)]
+def questionnaires_offered(provider: Provider) -> list[Questionnaire]:
+    return [q for q in questionnaires_current() if questionnaire_is_offered(provider, q)]
 
 
-def test_for_provider(provider: Provider, code: str) -> Questionnaire:
+def questionnaire_for_provider(provider: Provider, code: str) -> Questionnaire:
     """The current version of test ``code`` if this provider may use it."""
     questionnaire = questionnaire_current(code)
-    if not test_is_offered(provider, questionnaire):
+    if not questionnaire_is_offered(provider, questionnaire):
         raise QuestionnaireNotFound(code)
     return questionnaire
 
 
-def test_summary(questionnaire: Questionnaire) -> dict:
+def questionnaire_summary(questionnaire: Questionnaire) -> dict:
     return {
         "code": questionnaire.code,
         "title": questionnaire.title,
@@ -68,8 +68,8 @@ def user_tests(user: ProviderUser) -> dict:
     policy = user.provider.tests_policy
     taken = {"main": user.main_results, "bonus": user.bonus_results}
     available = [
-        test_summary(q)
-        for q in tests_offered(user.provider)
+        questionnaire_summary(q)
+        for q in questionnaires_offered(user.provider)
         if policies.may_take(policy, q.kind, taken[q.kind])
     ]
     passed = [

@@ -8,9 +8,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from api import policies
-from api.exceptions import AccessTokenRedeemed, IdempotencyKeyReused, TestsPolicyRefused
+from api.errors import AccessTokenRedeemed, IdempotencyKeyReused, TestsPolicyRefused
 from api.models import ProviderUser, Result
-from api.selectors import test_for_provider, user_get
+from api.selectors import questionnaire_for_provider, user_get
 from api.tokens import token_attach_result, token_for_save, token_redeem, token_result
 from billing.keys import client_key_hash
 from billing.models import Provider
@@ -110,7 +110,7 @@ def progress_save(
             return token_result(token)  # type: ignore[return-value]
         questionnaire = token.questionnaire
     else:
-        questionnaire = test_for_provider(user.provider, test_code)
+        questionnaire = questionnaire_for_provider(user.provider, test_code)
     if idempotency_key:
         earlier = _result_for_idempotency_key(user, idempotency_key, questionnaire)
         if earlier is not None:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from api import policies
-from api.exceptions import (
+from api.errors import (
     AccessTokenExpired,
     AccessTokenMismatch,
     AccessTokenNotFound,
@@ -17,7 +17,7 @@ from api.exceptions import (
     UserNotFound,
 )
 from api.models import AccessToken, ProviderUser, Result
-from api.selectors import test_for_provider
+from api.selectors import questionnaire_for_provider
 from billing.models import Provider
 from billing.selectors import provider_get_by_client_key, provider_usable
 from common.errors import InvalidInput
@@ -50,7 +50,7 @@ def token_create(
     user = unique_row(ProviderUser.objects.filter(provider=provider, user_key=user_key))
     if user is None:
         raise UserNotFound()
-    questionnaire = test_for_provider(provider, test_code)
+    questionnaire = questionnaire_for_provider(provider, test_code)
     taken = getattr(user, policies.counter_field(questionnaire.kind))
     if not policies.may_take(provider.tests_policy, questionnaire.kind, taken):
         raise TestsPolicyRefused()

@@ -6,17 +6,23 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from billing import keys
 from billing.admin_invoices import InvoiceAdmin, LedgerDriftAdmin  # noqa: F401 (registers them)
 from billing.forms import GrantForm
 from billing.models import AccessEntry, Provider, SellerDetails
 from billing.selectors import provider_ledger_drift, seller_details_get
-from billing.services import access_grant, provider_rotate_key, seller_details_update
+from billing.services import (
+    access_grant,
+    provider_create,
+    provider_rotate_key,
+    seller_details_update,
+)
 from common.admin_mixins import ReadOnlyAdmin
 from common.errors import DomainError
 from common.formatting import count_ru, plural_ru
 
 RECENT_LEDGER_ROWS = 50
+# Fields of the add form that provider_create takes by name; the rest go as ``details``.
+CREATE_ARGS = ("name", "slug", "payment_policy", "overdraft", "tests_policy", "price_per_access")
 
 
 def _show_keys(request: HttpRequest, rows: list[tuple[Provider, str]]) -> TemplateResponse:
@@ -27,26 +33,6 @@ def _show_keys(request: HttpRequest, rows: list[tuple[Provider, str]]) -> Templa
         "admin/billing/provider/client_key.html",
         {**admin.site.each_context(request), "rows": rows, "title": "Ключ клиента"},
     )
-
-
-class AccessEntryInline(admin.TabularInline):
-    model = AccessEntry
-    extra = 0
-    max_num = 0
-    can_delete = False
-    fields = ["created_at", "kind", "quantity", "reference", "actor"]
-    readonly_fields = fields
-    ordering = ["-created_at", "-id"]
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Provider)
@@ -145,11 +131,19 @@ class ProviderAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj: Provider, form, change: bool) -> None:
         if not change:
-            key = keys.client_key_generate()
-            obj.client_key_hash = keys.client_key_hash(key)
-            obj.client_key_prefix = keys.client_key_prefix(key)
+            # Through the service, like the command: one place makes keys and grants.
+            # Read from ``obj``, which the form has filled in with the model's own defaults.
+            named = [f for f in form.cleaned_data if f in CREATE_ARGS]
+            fields = {f: getattr(obj, f) for f in form.cleaned_data if f not in CREATE_ARGS}
+            provider, key = provider_create(
+                **{f: getattr(obj, f) for f in named},
+                actor=request.user.get_username(),
+                details=fields,
+            )
+            # The admin logs the addition and links to ``obj``: make it the new row.
+            obj.pk = provider.pk
+            obj.__dict__.update(provider.__dict__)
             request._new_client_key = key  # type: ignore[attr-defined]
-            super().save_model(request, obj, form, change)
         elif form.changed_data:
             # Only what the operator changed: a full save would write back the
             # counters as they were when the form was opened, losing any charge

@@ -112,6 +112,8 @@ class Provider(models.Model):
         if bad:
             errors["allowed_origins"] = [f"Не origin (https://host[:порт]): {', '.join(bad)}"]
         errors.update(buyer_details_errors(self))
+        if self.payment_policy == self.PaymentPolicy.POSTPAID and self.overdraft:
+            errors["overdraft"] = ["У постоплаты нет лимита, овердрафт не нужен."]
         if errors:
             raise ValidationError(errors)
 

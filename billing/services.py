@@ -44,8 +44,13 @@ def provider_create(
     slug: str | None = None,
     client_key: str | None = None,
     actor: str = "",
+    details: dict | None = None,
 ) -> tuple[Provider, str]:
-    """Create a provider; returns it with its client key, which is never stored."""
+    """Create a provider; returns it with its client key, which is never stored.
+
+    ``details`` are further model fields (origins, buyer requisites…) already
+    validated by the caller's form.
+    """
     if payment_policy == Provider.PaymentPolicy.POSTPAID and (access_limit or overdraft):
         raise GrantRefused("A postpaid provider has no access limit or overdraft.")
     key = client_key or keys.client_key_generate()
@@ -59,6 +64,7 @@ def provider_create(
             overdraft=overdraft,
             tests_policy=tests_policy,
             price_per_access=price_per_access,
+            **(details or {}),
         )
         if access_limit:
             access_grant(provider=provider, count=access_limit, actor=actor, reference="initial")

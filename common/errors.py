@@ -1,6 +1,6 @@
 """Domain exceptions shared by every app.
 
-Services raise these; only ``api.errors`` (and the views of other edges)
+Services raise these; only ``api.error_handlers`` (and the views of other edges)
 turn them into HTTP responses. The class says what kind of failure it is,
 the instance carries the English message a partner developer will read.
 """

@@ -1,6 +1,6 @@
 """Refusals that must happen before any view reads the request.
 
-Both run after ``api.errors.PartnerApiErrorMiddleware``: under the partner
+Both run after ``api.error_handlers.PartnerApiErrorMiddleware``: under the partner
 API prefix it has already refused bad headers in its own words, and it turns
 the plain 413 below into the error envelope.
 """

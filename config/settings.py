@@ -99,7 +99,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "api.errors.PartnerApiErrorMiddleware",
+    "api.error_handlers.PartnerApiErrorMiddleware",
     "common.middleware.RequestBodyLimitMiddleware",
     "common.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from api.http import api
 from api.player import play
+from api.urls import api
 from common.views import healthz
 
 # The admin is read by college staff and operators in Russian, not as "Django administration".

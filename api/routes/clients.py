@@ -10,7 +10,7 @@ from api.schemas import (
     TestListIn,
     TestListOut,
 )
-from api.selectors import client_users_page, test_summary, tests_offered
+from api.selectors import client_users_page, questionnaire_summary, questionnaires_offered
 from billing.selectors import provider_get_by_client_key, provider_info
 
 router = Router(tags=["client"])
@@ -59,8 +59,8 @@ def users(request: HttpRequest, params: ClientUsersIn) -> dict:
     summary="The tests available to you",
     errors=CLIENT_ERRORS,
 )
-def test_list(request: HttpRequest, params: TestListIn) -> dict:
+def questionnaire_list(request: HttpRequest, params: TestListIn) -> dict:
     """Lists the tests your contract lets your users take: their codes (the `test`
     parameter of other endpoints), titles, kinds and current versions."""
     provider = provider_get_by_client_key(params.client)
-    return {"tests": [test_summary(q) for q in tests_offered(provider)]}
+    return {"tests": [questionnaire_summary(q) for q in questionnaires_offered(provider)]}

@@ -3,8 +3,8 @@ from django.urls import reverse
 from ninja import Router
 
 from api.endpoint import json_response, partner_endpoint
-from api.errors import domain_error_response
-from api.exceptions import AccessTokenExpired, AccessTokenRedeemed
+from api.error_handlers import domain_error_response
+from api.errors import AccessTokenExpired, AccessTokenRedeemed
 from api.schemas import TestGetIn, TestGetOut, TokenCreateIn, TokenCreateOut
 from api.tokens import token_create, token_get, token_provider_origins
 from billing.errors import ProviderDisabled

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.urls import path
 from ninja import NinjaAPI
 
-from api.errors import install_error_handlers
+from api.error_handlers import install_error_handlers
 from tests.conftest import API, assert_error
 
 pytestmark = pytest.mark.django_db

@@ -49,6 +49,46 @@ def test_adding_a_provider_shows_its_key_once_and_stores_only_the_hash(client, o
     assert key not in change_page
 
 
+ADD_FORM = {
+    "name": "Новый колледж",
+    "slug": "new",
+    "payment_policy": "prepaid",
+    "overdraft": "5",
+    "price_per_access": "100.00",
+    "tests_policy": "unlimited",
+    "allowed_origins": "https://college.example",
+    "is_active": "on",
+    "legal_name": "ГБПОУ «Новый колледж»",
+    "created_at_0": "2026-11-26",
+    "created_at_1": "10:00:00",
+}
+
+
+def test_adding_a_provider_keeps_every_field_of_the_form(client, operator):
+    response = client.post("/admin/billing/provider/add/", ADD_FORM)
+
+    assert response.status_code == 200
+    provider = Provider.objects.get(slug="new")
+    assert (provider.payment_policy, provider.overdraft, provider.tests_policy) == (
+        "prepaid",
+        5,
+        "unlimited",
+    )
+    assert provider.origins == ["https://college.example"]
+    assert provider.legal_name == "ГБПОУ «Новый колледж»"
+    assert (provider.access_limit, provider.issued_count) == (0, 0)
+
+
+def test_a_postpaid_provider_with_an_overdraft_is_a_form_error_not_a_500(client, operator):
+    response = client.post(
+        "/admin/billing/provider/add/", {**ADD_FORM, "payment_policy": "postpaid"}
+    )
+
+    assert response.status_code == 200
+    assert "У постоплаты нет лимита, овердрафт не нужен." in response.content.decode()
+    assert not Provider.objects.filter(slug="new").exists()
+
+
 def test_the_rotate_action_shows_the_new_key_and_the_old_one_stops(
     client, operator, call, prepaid_provider
 ):

@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from api.errors import install_error_handlers
+from api.error_handlers import install_error_handlers
 from api.routes import clients, results, tokens, users
 
 DESCRIPTION = """
