@@ -30,7 +30,7 @@ def export_file_name(slug: str, user_filter: UserFilter, vocabulary: Vocabulary,
     if user_filter.test:
         parts.append(vocabulary.titles.get(user_filter.test, user_filter.test))
     if user_filter.search:
-        parts.append(f"ID «{user_filter.search}»")
+        parts.append(f"ID «{_safe(user_filter.search)}»")
     if user_filter.leading:
         parts.append(f"ведущий тип {scales.get(user_filter.leading, user_filter.leading)}")
     if user_filter.level:

@@ -123,6 +123,9 @@ class SheetStream:
         so that sorting or filtering the table never moves them into it."""
         self._close()
         ws = self.sheet
+        if footer:
+            # The header alone when there are no rows: A1:F2 would take in the total.
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.rows}"
         for values in footer:
             ws.append([_cell(ws, c.kind, v) for c, v in zip(self.columns, values, strict=False)])
         self.sheet = None

@@ -28,7 +28,8 @@ def college(client, viewer_a, provider_a, main_test, bonus_test):
     """is1, is2 in ИС-21, pk1 in ПК-22, free without a group (registered in that order).
 
     Main test: is1 leads on technic (7), is2 on people (8) after an older technic
-    result, pk1 ties technic and art (6). Bonus test: is1 high order (leading), pk1 low order, leading on persistence.
+    result, pk1 ties technic and art (6). Bonus test: is1 leads on a high order, pk1
+    has a low order and leads on persistence.
     """
     client.force_login(viewer_a)
     is1, is2 = students(provider_a, ["is1", "is2"], group="ИС-21")

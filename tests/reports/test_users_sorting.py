@@ -81,9 +81,7 @@ def test_the_scale_sort_reads_the_latest_result_of_the_test(client, cohort, main
     assert dict(row[2])["Человек — техника"]["raw"] == 8
 
 
-def test_a_scale_sort_without_a_test_is_a_russian_error_and_the_default_order_stays(
-    client, cohort
-):
+def test_a_scale_sort_without_a_test_is_a_russian_error_and_the_default_order_stays(client, cohort):
     response = users(client, cohort, sort="-scale:technic", search="")
 
     assert response.status_code == 200
