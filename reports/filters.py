@@ -232,7 +232,7 @@ class UserFilterForm(forms.Form):
             for code, title in scales
         ]
         sort = self.fields["sort"]
-        keys = [(key, words) for key, words in SORTS.items()]
+        keys = list(SORTS.items())
         keys += [(f"{SCALE_SORT}{code}", f"шкала «{title}»") for code, title in scales]
         sort.choices = [
             choice

@@ -167,7 +167,6 @@ def vocabulary() -> Vocabulary:
             Version(
                 pk=q.pk,
                 code=q.code,
-                version=q.version,
                 kind=q.kind,
                 title=q.title,
                 published=q.is_published,

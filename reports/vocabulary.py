@@ -22,7 +22,6 @@ from catalog.definition import Definition
 class Version:
     pk: int
     code: str
-    version: int
     kind: str
     title: str
     published: bool
