@@ -58,12 +58,28 @@ def questionnaires_current() -> list[Questionnaire]:
 
 
 def questionnaire_definition(questionnaire: Questionnaire) -> Definition:
-    key = (questionnaire.pk, questionnaire.version, questionnaire.checksum)
+    key = _key(questionnaire)
     definition = _definitions.get(key)
     if definition is None:
         definition = definition_parse(questionnaire.definition, str(questionnaire))
         _definitions[key] = definition
     return definition
+
+
+def questionnaire_definitions(questionnaires: list[Questionnaire]) -> dict[int, Definition]:
+    """Pk -> definition of rows read without their JSON: the ones this process has not
+    parsed yet are read in one query, not one per row."""
+    missing = [q.pk for q in questionnaires if _key(q) not in _definitions]
+    if missing:
+        texts = dict(Questionnaire.objects.filter(pk__in=missing).values_list("pk", "definition"))
+        for q in questionnaires:
+            if q.pk in texts:
+                _definitions[_key(q)] = definition_parse(texts[q.pk], str(q))
+    return {q.pk: _definitions[_key(q)] for q in questionnaires}
+
+
+def _key(questionnaire: Questionnaire) -> tuple[int, int, str]:
+    return (questionnaire.pk, questionnaire.version, questionnaire.checksum)
 
 
 def questionnaire_definition_cache_clear() -> None:

@@ -52,6 +52,14 @@ def money_ru(value: object, currency: str = "₽") -> str:
     return f"{text}{NBSP}{currency}" if currency else text
 
 
+def score_ru(value: object) -> str:
+    """A scale score: a whole one as is (7), a mean with two places (3,50)."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    return _grouped(number, 0 if number == number.to_integral_value() else 2)
+
+
 def percent_ru(value: object, places: int = 1) -> str:
     """64.83 -> "64,8 %" (the sign after a non-breaking space, as Russian typesetting asks)."""
     number = _decimal(value)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import BinaryIO
 
 from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery
-from django.db.models.fields.json import JSONField
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -21,8 +21,12 @@ from api.models import ProviderUser, Result
 from billing.models import Provider
 from catalog.models import Questionnaire
 from catalog.selectors import questionnaire_definition
-from reports.filters import UserFilter
+from common.formatting import datetime_ru
+from reports import selectors
+from reports.filters import NO_GROUP, UserFilter
+from reports.listing import users_listed
 from reports.sheets import EXCEL_MAX_ROWS, Column, SheetStream, write_rows
+from reports.vocabulary import Vocabulary
 
 PROGRESS_EVERY = 1_000
 CHUNK = 2_000
@@ -39,6 +43,7 @@ SUMMARY_COLUMNS = (
 )
 USER_COLUMNS = (
     Column("ID пользователя", "text", 24),
+    Column("Группа", "text", 14),
     Column("Зарегистрирован", "datetime", 20),
     Column("Результатов", "int", 13),
     Column("Последний результат", "datetime", 20),
@@ -65,21 +70,37 @@ class TestPart:
     versions: tuple[int, ...]  # primary keys of the exported versions
 
 
-def export_results(provider: Provider, user_filter: UserFilter) -> QuerySet[Result]:
+def export_results(
+    provider: Provider, user_filter: UserFilter, vocabulary: Vocabulary | None = None
+) -> QuerySet[Result]:
     results = Result.objects.filter(user__provider=provider).filter(user_filter.results_q())
     if user_filter.search:
-        results = results.filter(user__user_id__icontains=user_filter.search)
+        # The stored casefold: SQLite's LIKE would miss "КОВАЛЕНКО" for "коваленко".
+        results = results.filter(user__user_id_folded__contains=user_filter.search.casefold())
+    if user_filter.group:
+        results = results.filter(
+            user__group="" if user_filter.group == NO_GROUP else user_filter.group
+        )
+    if user_filter.leading or user_filter.level:
+        # Decided per student by its latest result: the students the list shows.
+        listed = export_users(provider, user_filter, vocabulary or selectors.vocabulary())
+        results = results.filter(user__in=listed.values("pk"))
     return results
 
 
-def export_users(provider: Provider, user_filter: UserFilter) -> QuerySet[ProviderUser]:
-    return user_filter.users(ProviderUser.objects.filter(provider=provider))
+def export_users(
+    provider: Provider, user_filter: UserFilter, vocabulary: Vocabulary
+) -> QuerySet[ProviderUser]:
+    """The users sheet's rows: the page's list, in the page's order."""
+    return users_listed(provider, user_filter, vocabulary)
 
 
 def export_size(provider: Provider, user_filter: UserFilter) -> int:
     """Rows the export will have: users plus results (the summary is negligible)."""
+    vocabulary = selectors.vocabulary()
     return (
-        export_users(provider, user_filter).count() + export_results(provider, user_filter).count()
+        export_users(provider, user_filter, vocabulary).count()
+        + export_results(provider, user_filter, vocabulary).count()
     )
 
 
@@ -138,12 +159,13 @@ def users_xlsx(
     on_progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write the workbook to ``out``; returns the number of data rows written."""
-    results = export_results(provider, user_filter)
+    vocabulary = selectors.vocabulary()
+    results = export_results(provider, user_filter, vocabulary)
     tests = export_tests(results)
     wb = Workbook(write_only=True)
     taken: set[str] = set()
     users_with_results = results.aggregate(n=Count("user", distinct=True))["n"]
-    _summary(wb, taken, provider, user_filter, tests, users_with_results)
+    _summary(wb, taken, provider, user_filter, vocabulary, tests, users_with_results)
     written = 0
 
     def tick() -> None:
@@ -153,7 +175,7 @@ def users_xlsx(
             on_progress(written)
 
     users = SheetStream(wb, USERS_SHEET, USER_COLUMNS, taken, max_rows)
-    for user in _users_rows(provider, user_filter):
+    for user in _users_rows(provider, user_filter, vocabulary):
         users.append(user)
         tick()
     users.close()
@@ -162,8 +184,8 @@ def users_xlsx(
         columns = list(RESULT_COLUMNS)
         for _, title in part.scales:
             columns += [
-                Column(f"{title}: балл", "number", 12),
-                Column(f"{title}: уровень", "text", 16),
+                Column(f"{title}: балл", "number", 14),
+                Column(f"{title}: уровень", "text", 18),
             ]
         sheet = SheetStream(wb, part.title, columns, taken, max_rows)
         for result in _results_of(results, part.versions):
@@ -192,42 +214,47 @@ def _summary(
     taken: set[str],
     provider: Provider,
     user_filter: UserFilter,
+    vocabulary: Vocabulary,
     tests: list[TestPart],
     users_with_results: int,
 ) -> None:
     rows = [[t.title, t.code, t.results, t.users, t.first, t.last] for t in tests]
-    rows.append(["Итого", None, sum(t.results for t in tests), users_with_results, None, None])
-    rows.append([None] * 6)
-    rows.append(["Организация", provider.name, None, None, None, None])
-    described = user_filter.describe({t.code: t.title for t in tests})
-    rows.append(["Фильтр", described, None, None, None, None])
-    rows.append(["Сформировано", None, None, None, timezone.now(), None])
-    write_rows(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, rows, taken)
+    titles = {**vocabulary.titles, **{t.code: t.title for t in tests}}
+    described = user_filter.describe(titles, vocabulary.scale_titles(user_filter.test))
+    # The total and the notes sit under the table, outside its autofilter, and in
+    # column A: a note in a date column would be read as that column's value.
+    footer = [
+        ["Итого", None, sum(t.results for t in tests), users_with_results, None, None],
+        [],
+        [f"Организация: {provider.name}"],
+        [f"Фильтр: {described}"],
+        [f"Сформировано: {datetime_ru(timezone.now())}"],
+    ]
+    write_rows(wb, SUMMARY_SHEET, SUMMARY_COLUMNS, rows, taken, footer)
 
 
-def _users_rows(provider: Provider, user_filter: UserFilter):
+def _users_rows(provider: Provider, user_filter: UserFilter, vocabulary: Vocabulary):
     matching = Result.objects.filter(user_filter.results_q(), user=OuterRef("pk"))
-    latest_main = matching.filter(questionnaire__kind=Questionnaire.Kind.MAIN).order_by(
-        "-created_at", "-pk"
-    )
+    # Subqueries rather than a GROUP BY: the list's own annotations (sort value,
+    # leading type) would otherwise be grouped over for every student.
+    counted = matching.order_by().values("user").annotate(n=Count("pk")).values("n")
+    latest = matching.order_by("-created_at").values("created_at")[:1]
     users = (
-        export_users(provider, user_filter)
+        export_users(provider, user_filter, vocabulary)
         .annotate(
-            n_results=Count("results", filter=user_filter.results_q("results__")),
-            last_result=Max("results__created_at", filter=user_filter.results_q("results__")),
-            main_outcome=Subquery(latest_main.values("outcome")[:1], output_field=JSONField()),
+            n_results=Coalesce(Subquery(counted), 0),
+            last_result=Subquery(latest),
         )
-        .order_by("registered_at", "pk")
-        .only("user_id", "registered_at")
+        .only("user_id", "group", "registered_at")
     )
     for user in users.iterator(chunk_size=CHUNK):
-        outcome = user.main_outcome or {}
         yield [
             user.user_id,
+            user.group,
             user.registered_at,
             user.n_results,
             user.last_result,
-            ", ".join(outcome.get("titles", [])),
+            ", ".join(user.main_titles or []),
         ]
 
 

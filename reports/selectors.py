@@ -17,13 +17,18 @@ from api.models import ProviderUser, Result
 from billing.models import Provider
 from billing.periods import MOSCOW, period_bounds, period_current
 from catalog.models import Questionnaire
-from catalog.selectors import questionnaire_definition, questionnaires_current
+from catalog.selectors import (
+    questionnaire_definition,
+    questionnaire_definitions,
+    questionnaires_current,
+)
 from reports.files import exports_storage
 from reports.filters import UserFilter
+from reports.listing import users_listed
 from reports.models import ExportJob
+from reports.vocabulary import Version, Vocabulary
 from reports.wording import ago_ru
 
-PAGE_SIZE = 50
 CHART_DAYS = 30
 # Share of a prepaid provider's accesses used from which its staff are warned.
 ACCESS_WARNING_PERCENT = 80
@@ -171,9 +176,37 @@ def _leading_types(results: QuerySet[Result]) -> list[Leading]:
     return charts
 
 
-def users_page(provider: Provider, user_filter: UserFilter, page: int | str = 1) -> Page:
-    """Newest users first, each with its matching results: three queries for any page size."""
-    users = user_filter.users(ProviderUser.objects.filter(provider=provider))
+def vocabulary() -> Vocabulary:
+    """Every stored version of every test, newest first, in one query (plus one for
+    definitions this process has not parsed yet)."""
+    rows = list(Questionnaire.objects.defer("definition").order_by("code", "-version"))
+    definitions = questionnaire_definitions(rows)
+    return Vocabulary(
+        versions=[
+            Version(
+                pk=q.pk,
+                code=q.code,
+                kind=q.kind,
+                title=q.title,
+                published=q.is_published,
+                definition=definitions[q.pk],
+            )
+            for q in rows
+        ]
+    )
+
+
+def provider_groups(provider: Provider) -> list[str]:
+    """The provider's group labels, for the filter's choices."""
+    groups = ProviderUser.objects.filter(provider=provider).exclude(group="")
+    return list(groups.order_by("group").values_list("group", flat=True).distinct())
+
+
+def users_page(
+    provider: Provider, user_filter: UserFilter, vocabulary: Vocabulary, page: int | str = 1
+) -> Page:
+    """Users in the filter's order, each with its matching results: three queries for
+    any page size and any number of students."""
     results = (
         Result.objects.filter(user_filter.results_q())
         .select_related("questionnaire")
@@ -181,6 +214,7 @@ def users_page(provider: Provider, user_filter: UserFilter, page: int | str = 1)
             "result_key",
             "created_at",
             "outcome",
+            "scales",
             "user_id",
             "questionnaire__code",
             "questionnaire__title",
@@ -188,16 +222,24 @@ def users_page(provider: Provider, user_filter: UserFilter, page: int | str = 1)
         )
         .order_by("created_at", "pk")
     )
-    users = users.order_by("-registered_at", "-pk").prefetch_related(
+    users = users_listed(provider, user_filter, vocabulary).prefetch_related(
         Prefetch("results", queryset=results, to_attr="shown_results")
     )
-    return Paginator(users, PAGE_SIZE).get_page(page)
+    return Paginator(users, user_filter.page_size).get_page(page)
 
 
 def user_leading(user: ProviderUser) -> list[str]:
-    """The leading type(s) of the user's latest shown main-test result."""
-    main = [r for r in user.shown_results if r.questionnaire.kind == Questionnaire.Kind.MAIN]
-    return main[-1].outcome.get("titles", []) if main else []
+    """The leading type(s) of the user's latest main-test result in the date range,
+    whichever test the list is filtered by (annotated by ``users_listed``)."""
+    return list(user.main_titles or [])
+
+
+def user_scores(user: ProviderUser, scales: list[tuple[str, str]]) -> list[tuple[str, dict | None]]:
+    """Per (code, title) of a scale, its title and the score in the user's latest shown
+    result (the one the list sorts by when a test is chosen), or None without one."""
+    latest = user.shown_results[-1].scales if user.shown_results else []
+    by_code = {score["code"]: score for score in latest}
+    return [(title, by_code.get(code)) for code, title in scales]
 
 
 def result_for_provider(provider: Provider, result_key: UUID) -> Result:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -23,6 +24,9 @@ EXCEL_MAX_ROWS = 1_048_576
 SHEET_TITLE_MAX = 31
 DECIMAL = "0.00"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# Excel's default row is 15 points for one line of 11-point Calibri.
+LINE_HEIGHT = 15
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 Kind = Literal["text", "int", "number", "datetime"]
 
@@ -93,6 +97,12 @@ class SheetStream:
         header = [write_text(WriteOnlyCell(ws), column.title) for column in self.columns]
         for cell in header:
             cell.font = BOLD
+            cell.alignment = HEADER_ALIGNMENT
+        # Excel does not grow a row for wrapped text written by a program: the header
+        # row gets the height of its longest wrapped title ("Человек — знаковая система: балл").
+        lines = max(header_lines(column) for column in self.columns)
+        if lines > 1:
+            ws.row_dimensions[1].height = LINE_HEIGHT * lines
         ws.append(header)
         self.sheet, self.rows = ws, 1
 
@@ -108,15 +118,41 @@ class SheetStream:
             last = get_column_letter(len(self.columns))
             self.sheet.auto_filter.ref = f"A1:{last}{max(self.rows, 2)}"
 
-    def close(self) -> None:
+    def close(self, footer: Sequence[Sequence[Any]] = ()) -> None:
+        """Close the table; ``footer`` rows (a total, notes) follow it outside the autofilter,
+        so that sorting or filtering the table never moves them into it."""
         self._close()
+        ws = self.sheet
+        if footer:
+            # The header alone when there are no rows: A1:F2 would take in the total.
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.rows}"
+        for values in footer:
+            ws.append([_cell(ws, c.kind, v) for c, v in zip(self.columns, values, strict=False)])
         self.sheet = None
 
 
+def header_lines(column: Column) -> int:
+    """Lines a header takes wrapped at word breaks in its column (about one character
+    of 11-point Calibri per width unit)."""
+    per_line = max(column.width - 1, 1)
+    lines, used = 1, 0
+    for word in column.title.split():
+        if used and used + 1 + len(word) > per_line:
+            lines, used = lines + 1, 0
+        used += (1 if used else 0) + len(word)
+        lines += (len(word) - 1) // per_line
+    return lines
+
+
 def write_rows(
-    workbook: Workbook, title: str, columns: Sequence[Column], rows: list[list], taken: set[str]
+    workbook: Workbook,
+    title: str,
+    columns: Sequence[Column],
+    rows: list[list],
+    taken: set[str],
+    footer: Sequence[Sequence[Any]] = (),
 ) -> None:
     stream = SheetStream(workbook, title, columns, taken)
     for row in rows:
         stream.append(row)
-    stream.close()
+    stream.close(footer)

@@ -6,9 +6,7 @@ job through ``reports.access``: out of scope means 404. Invoices have their
 own module, ``reports.invoice_views``.
 """
 
-import re
 import tempfile
-from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -21,13 +19,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from api.selectors import result_as_dict
 from billing.exports import XLSX_CONTENT_TYPE
+from billing.models import Provider
 from reports import access, exports, selectors
 from reports.access import Area
 from reports.charts import daily_columns, horizontal_bars
+from reports.columns import user_scales, users_headers
+from reports.file_names import export_file_name
 from reports.filters import UserFilter, UserFilterForm
 from reports.models import ExportJob
 from reports.pages import filter_refused, query_without_page, render_page
 from reports.services import export_job_create
+from reports.vocabulary import Vocabulary
 
 
 @login_required
@@ -67,22 +69,31 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render_page(request, "reports/dashboard.html", context)
 
 
-def _filter_form(data, provider_titles: dict[str, str]) -> UserFilterForm:
-    return UserFilterForm(data, tests=sorted(provider_titles.items(), key=lambda kv: kv[1]))
+def _filter_form(data, provider: Provider, vocabulary: Vocabulary) -> UserFilterForm:
+    groups = selectors.provider_groups(provider)
+    return UserFilterForm(data, vocabulary=vocabulary, groups=groups)
 
 
 @login_required
 @require_GET
 def users(request: HttpRequest, slug: str) -> HttpResponse:
     provider = access.provider_for_user(request.user, slug, Area.RESULTS)
-    form = _filter_form(request.GET, selectors.tests_titles())
+    vocabulary = selectors.vocabulary()
+    form = _filter_form(request.GET, provider, vocabulary)
     user_filter = form.user_filter()
-    page = selectors.users_page(provider, user_filter, request.GET.get("page", 1))
-    rows = [(user, selectors.user_leading(user)) for user in page]
+    page = selectors.users_page(provider, user_filter, vocabulary, request.GET.get("page", 1))
+    scales = user_scales(user_filter, vocabulary)
+    rows = [
+        (user, selectors.user_leading(user), selectors.user_scores(user, scales)) for user in page
+    ]
     context = {
         "provider": provider,
         "form": form,
         "filter": user_filter,
+        "filter_text": user_filter.describe(
+            vocabulary.titles, vocabulary.scale_titles(user_filter.test)
+        ),
+        "headers": users_headers(user_filter, vocabulary, request.GET),
         "page": page,
         "rows": rows,
         "query": query_without_page(request),
@@ -94,7 +105,8 @@ def users(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def users_export(request: HttpRequest, slug: str) -> HttpResponse:
     provider = access.provider_for_user(request.user, slug, Area.RESULTS)
-    form = _filter_form(request.POST, selectors.tests_titles())
+    vocabulary = selectors.vocabulary()
+    form = _filter_form(request.POST, provider, vocabulary)
     if not form.is_valid():
         return filter_refused(form)
     user_filter = form.user_filter()
@@ -108,7 +120,8 @@ def users_export(request: HttpRequest, slug: str) -> HttpResponse:
     out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it when sent
     exports.users_xlsx(provider, user_filter, out)
     out.seek(0)
-    filename = f"{provider.slug}-results-{date.today():%Y-%m-%d}.xlsx"
+    today = timezone.localdate()
+    filename = export_file_name(provider.slug, user_filter, vocabulary, today)
     return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
@@ -125,6 +138,7 @@ def _job(request: HttpRequest, slug: str, pk: int) -> ExportJob:
 def export_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     job = _job(request, slug, pk)
     user_filter = UserFilter.from_json(job.filters)
+    vocabulary = selectors.vocabulary()
     users_url = reverse("reports:users", args=[job.provider.slug])
     if query := user_filter.as_query():
         users_url += "?" + urlencode(query)
@@ -132,21 +146,19 @@ def export_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "provider": job.provider,
         "job": job,
         "state": selectors.export_job_state(job),
-        "filter_text": user_filter.describe(selectors.tests_titles()),
+        "filter_text": user_filter.describe(
+            vocabulary.titles, vocabulary.scale_titles(user_filter.test)
+        ),
         "users_url": users_url,
     }
     return render_page(request, "reports/export_job.html", context)
 
 
-# Characters that no file system or browser accepts in a file name.
-_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
-
-
 def _job_filename(job: ExportJob) -> str:
-    """ "Колледж А — выгрузка 12 от 27.11.2026.xlsx"; sent as RFC 6266 ``filename*``."""
-    provider = _NOT_IN_FILE_NAMES.sub(" ", job.provider.name).strip() or job.provider.slug
-    day = timezone.localtime(job.created_at)
-    return f"{provider} — выгрузка {job.pk} от {day:%d.%m.%Y}.xlsx"
+    """The filter's name as of the job's day; sent as RFC 6266 ``filename*``."""
+    day = timezone.localdate(job.created_at)
+    user_filter = UserFilter.from_json(job.filters)
+    return export_file_name(job.provider.slug, user_filter, selectors.vocabulary(), day)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 - ``amount|money``: 1 053,50 ₽
 - ``count|number``: 12 480
+- ``raw|score``: 7, 3,50 (a scale score)
 - ``share|percent``, ``share|percent:0``: 64,8 %, 65 %
 - ``n|plural:"результат,результата,результатов"``: 21 результат
 - ``n|plural_form:"…"``: the noun alone, for a number shown apart
@@ -35,6 +36,11 @@ def money(value: object) -> str:
 @register.filter(is_safe=True)
 def number(value: object) -> str:
     return formatting.number_ru(value)
+
+
+@register.filter(is_safe=True)
+def score(value: object) -> str:
+    return formatting.score_ru(value)
 
 
 @register.filter(is_safe=True)

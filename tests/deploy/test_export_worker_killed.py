@@ -208,9 +208,10 @@ def test_an_export_whose_worker_was_killed_is_run_again_and_downloads_from_anoth
     with exports_storage().open(done.file_name, "rb") as stored:
         users = load_workbook(stored, read_only=True)[USERS_SHEET]
         rows = list(users.iter_rows(min_row=1, max_row=3, values_only=True))
-    assert rows[0][:3] == ("ID пользователя", "Зарегистрирован", "Результатов")
-    assert [row[0] for row in rows[1:]] == ["s000000", "s000001"]
-    assert rows[1][2] == RESULTS_PER_USER
+    assert rows[0][:4] == ("ID пользователя", "Группа", "Зарегистрирован", "Результатов")
+    # Newest first, as on the page: the template user was registered last.
+    assert [row[0] for row in rows[1:]] == ["template", f"s{USERS - 1:06d}"]
+    assert rows[2][3] == RESULTS_PER_USER
 
     # The web process has its own local folder: it finds the file only through the storage.
     web = launch.gunicorn(shared_exports["web"], name="web")
@@ -225,7 +226,7 @@ def test_an_export_whose_worker_was_killed_is_run_again_and_downloads_from_anoth
     assert download.status_code == 200, download.text[:500]
     assert "filename*=utf-8''" in download.headers["Content-Disposition"]
     downloaded = load_workbook(BytesIO(download.content), read_only=True)[USERS_SHEET]
-    assert next(downloaded.iter_rows(min_row=2, max_row=2, values_only=True))[0] == "s000000"
+    assert next(downloaded.iter_rows(min_row=2, max_row=2, values_only=True))[0] == "template"
     print(
         f"\nexport of {done.total} rows: killed {killed_at - started:.1f} s after the request; "
         f"restarted {restarted_at - killed_at:.1f} s after the kill "

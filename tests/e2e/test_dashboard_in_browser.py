@@ -97,5 +97,6 @@ def test_staff_log_in_see_charts_filter_users_and_download_excel(
     download_info.value.save_as(target)
     wb = load_workbook(target)
     rows = list(wb[USERS_SHEET].iter_rows(min_row=2, values_only=True))
-    assert [row[0] for row in rows] == ["student-10", "student-11"]
+    # In the page's order: newest first.
+    assert [row[0] for row in rows] == ["student-11", "student-10"]
     assert len(wb.sheetnames) >= 3

@@ -64,16 +64,21 @@ def test_the_threshold_comes_from_the_settings(client, viewer_a, provider_a, fil
     assert not ExportJob.objects.exists()
 
 
-def test_the_download_is_an_xlsx_named_in_russian(client, viewer_a, provider_a, fill):
+def test_the_download_is_an_xlsx_named_after_its_filter(
+    client, viewer_a, provider_a, fill, main_test
+):
     fill(provider_a, 2)
-    job = ExportJob.objects.create(provider=provider_a, requested_by=viewer_a, total=3)
+    filters = {"group": "ИС-21", "test": main_test.code}
+    job = ExportJob.objects.create(
+        provider=provider_a, requested_by=viewer_a, total=3, filters=filters
+    )
     export_job_run(job.pk)
     client.force_login(viewer_a)
 
     response = client.get(reverse("reports:export_job_download", args=[provider_a.slug, job.pk]))
 
-    day = timezone.localtime(job.created_at)
-    name = f"Колледж А — выгрузка {job.pk} от {day:%d.%m.%Y}.xlsx"
+    day = timezone.localdate(job.created_at)
+    name = f"college-a — ИС-21 — {main_test.title} — {day:%Y-%m-%d}.xlsx"
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

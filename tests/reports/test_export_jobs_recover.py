@@ -73,9 +73,9 @@ def test_a_job_whose_worker_died_is_run_again_and_finishes(job, django_capture_o
     with exports_storage().open(job.file_name, "rb") as workbook:
         users = load_workbook(workbook)[USERS_SHEET]
     assert [row[0] for row in users.iter_rows(min_row=2, values_only=True)] == [
-        "u000",
-        "u001",
         "u002",
+        "u001",
+        "u000",
     ]
 
 

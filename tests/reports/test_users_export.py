@@ -3,9 +3,11 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from api.models import Result
@@ -38,9 +40,11 @@ def test_the_view_downloads_an_xlsx_of_the_filtered_list(client, viewer_a, provi
     )
 
     assert response.status_code == 200
-    assert response["Content-Disposition"].startswith('attachment; filename="college-a-results-')
+    name = f"college-a — ID «u00» — {timezone.localdate():%Y-%m-%d}.xlsx"
+    assert response["Content-Disposition"] == f"attachment; filename*=utf-8''{quote(name)}"
     wb = load_workbook(BytesIO(b"".join(response.streaming_content)))
-    assert [c.value for c in wb[USERS_SHEET]["A"][1:]] == ["u000", "u001", "u002", "u003", "u004"]
+    # Newest first, as on the page.
+    assert [c.value for c in wb[USERS_SHEET]["A"][1:]] == ["u004", "u003", "u002", "u001", "u000"]
 
 
 def test_there_is_a_summary_a_users_sheet_and_one_sheet_per_test(
@@ -107,7 +111,7 @@ def test_cells_are_typed_and_headers_bold_frozen_and_filtered(provider_a, main_t
     assert band.data_type == "s"
     users = wb[USERS_SHEET]
     assert header(users) == [c.title for c in USER_COLUMNS]
-    assert isinstance(users["C2"].value, int)
+    assert isinstance(users["D2"].value, int)
 
 
 def test_partner_text_that_looks_like_a_formula_stays_text(provider_a, main_test):
@@ -155,11 +159,12 @@ def test_the_filter_narrows_every_sheet(provider_a, fill, main_test, bonus_test)
     wb = export(provider_a, UserFilter(test=bonus_test.code))
 
     assert main_test.title[:31] not in wb.sheetnames
-    assert [r[0] for r in wb[USERS_SHEET].iter_rows(min_row=2, values_only=True)] == [
-        "u000",
-        "u003",
-    ]
-    assert wb[USERS_SHEET]["E2"].value is None  # no main result passes the filter
+    rows = {r[0]: r for r in wb[USERS_SHEET].iter_rows(min_row=2, values_only=True)}
+    assert list(rows) == ["u003", "u000"]
+    # The leading type is the main test's, even in a list filtered by the bonus test.
+    assert rows["u003"][5] is None
+    main = Result.objects.get(user__user_id="u000", questionnaire=main_test)
+    assert rows["u000"][5] == ", ".join(main.outcome["titles"])
 
 
 def test_another_providers_users_never_appear(provider_a, provider_b, fill):
