@@ -14,6 +14,7 @@ from events.services import delivery_send_again
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(label="Адрес", max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label="События",
         choices=[(code, f"{code} — {title}") for code, title in EVENT_TYPES.items()],
