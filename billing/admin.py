@@ -70,6 +70,7 @@ class ProviderAdmin(admin.ModelAdmin):
                     "payment_policy",
                     "price_per_access",
                     "overdraft",
+                    "access_alert_threshold",
                     "tests_policy",
                     "allowed_tests",
                     "allowed_origins",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from billing.models import AccessEntry, Invoice, Provider, SellerDetails
 from billing.periods import MOSCOW, period_bounds
 from common.errors import InvalidInput
+from events.services import invoice_issued
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def _invoice_create(
         last = Invoice.objects.filter(year=year).aggregate(last=Max("sequence"))["last"] or 0
         try:
             with transaction.atomic():
-                return Invoice.objects.create(
+                invoice = Invoice.objects.create(
                     provider=provider,
                     kind=kind,
                     period=period,
@@ -98,6 +99,8 @@ def _invoice_create(
                     number=f"{year}-{last + 1:04d}",
                     issued_at=issued_at,
                 )
+                invoice_issued(invoice)
+                return invoice
         except IntegrityError:
             # Either the number or the (provider, period) pair was taken by a
             # concurrent run; only the first is worth another attempt.

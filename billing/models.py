@@ -43,6 +43,13 @@ class Provider(models.Model):
         "овердрафт", default=0, help_text="На сколько доступов можно уйти ниже нуля."
     )
     issued_count = models.PositiveIntegerField("выдано доступов", default=0, editable=False)
+    access_alert_threshold = models.PositiveIntegerField(
+        "порог предупреждения",
+        null=True,
+        blank=True,
+        help_text="Сколько оставшихся доступов считать «мало» (письмо, вебхук access.low, "
+        "баннер); пусто — 20 % от лимита с овердрафтом.",
+    )
     price_per_access = models.DecimalField(
         "цена доступа, ₽", max_digits=10, decimal_places=2, default=Decimal("0.00")
     )
@@ -316,13 +323,6 @@ class AccessEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise LedgerIsAppendOnly("The access ledger is append-only.")
-
-
-# Referenced by services for the conditional charge; kept here so the rule
-# sits next to the fields it reads.
-CHARGE_ALLOWED = Q(payment_policy=Provider.PaymentPolicy.POSTPAID) | Q(
-    issued_count__lt=F("access_limit") + F("overdraft")
-)
 
 
 class Invoice(models.Model):

@@ -1,15 +1,17 @@
 """Writes of the billing app: providers, keys, grants, charges and requisites."""
 
 from decimal import Decimal
+from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils.text import slugify
 
 from billing import keys
 from billing.errors import AccessLimitReached, GrantRefused
-from billing.models import CHARGE_ALLOWED, AccessEntry, Provider, SellerDetails
+from billing.models import AccessEntry, Provider, SellerDetails
+from events.services import access_charged
 
 # fmt: off
 _LATIN = (
@@ -133,7 +135,7 @@ def access_ungrant(*, grant: AccessEntry, actor: str = "", reference: str = "") 
 def access_charge(*, provider_id: int, reference: str, actor: str = "api") -> None:
     """Write off one access, or raise AccessLimitReached and change nothing.
 
-    One conditional UPDATE decides: the row lock it takes serialises
+    One conditional UPDATE decides (``_charge_sql``): the row lock it takes serialises
     concurrent charges of one provider, and the WHERE clause is re-checked
     against the committed counter, so the limit can never be overrun.
     Must run inside the caller's transaction (the registration's).
@@ -150,14 +152,48 @@ def access_charge(*, provider_id: int, reference: str, actor: str = "api") -> No
         reference=reference,
         actor=actor,
     )
-    updated = (
-        Provider.objects.filter(pk=provider_id)
-        .filter(CHARGE_ALLOWED)
-        .update(issued_count=F("issued_count") + 1)
-    )
-    if not updated:
+    with connection.cursor() as cursor:
+        cursor.execute(_charge_sql(), [provider_id, Provider.PaymentPolicy.POSTPAID])
+        row = cursor.fetchone()
+    if row is None:
         # Raising rolls the caller's transaction back, ledger row included.
         raise AccessLimitReached()
+    issued, limit, overdraft, policy, threshold = row
+    if policy == Provider.PaymentPolicy.PREPAID:
+        # The counters this very UPDATE left: whether it crossed an alert
+        # threshold is decided from them, never from a later read.
+        access_charged(
+            provider_id=provider_id,
+            issued=issued,
+            limit=limit,
+            overdraft=overdraft,
+            threshold=threshold,
+        )
+
+
+@cache  # built once per process
+def _charge_sql() -> str:
+    """The conditional charge: postpaid, or a prepaid provider with an access left.
+
+    Plain SQL for its RETURNING clause (the ORM's update() returns only a
+    count); SQLite has it since 3.35.
+    """
+    quote = connection.ops.quote_name
+    issued, limit, overdraft, policy, threshold = (
+        quote(name)
+        for name in (
+            "issued_count",
+            "access_limit",
+            "overdraft",
+            "payment_policy",
+            "access_alert_threshold",
+        )
+    )
+    return (
+        f"UPDATE {quote(Provider._meta.db_table)} SET {issued} = {issued} + 1 "
+        f"WHERE {quote('id')} = %s AND ({policy} = %s OR {issued} < {limit} + {overdraft}) "
+        f"RETURNING {issued}, {limit}, {overdraft}, {policy}, {threshold}"
+    )
 
 
 SELLER_DETAILS_FIELDS = (

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "billing",
     "api",
     "reports",
+    "events",
     "axes",
 ]
 
@@ -241,6 +242,32 @@ Q_CLUSTER = {
 }
 
 TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 24)
+
+# Webhooks (events app): each attempt may take this long (connect, and each
+# read); a failed one is retried after WEBHOOK_RETRY_FIRST_SECONDS, doubling up
+# to WEBHOOK_RETRY_MAX_SECONDS, until WEBHOOK_GIVE_UP_HOURS after the event.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_RETRY_FIRST_SECONDS = env_int("WEBHOOK_RETRY_FIRST_SECONDS", 10)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 3600)
+WEBHOOK_GIVE_UP_HOURS = env_int("WEBHOOK_GIVE_UP_HOURS", 24)
+
+# E-mail (limit alerts): printed to the console in development; SMTP from the
+# environment in production.
+if DEBUG and not os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Тестодром <noreply@testodrome.local>")
+# Where links in e-mails point: the site's public address.
+SITE_URL = os.environ.get("SITE_URL", "") or next(
+    iter(env_list("DJANGO_CSRF_TRUSTED_ORIGINS")), "http://127.0.0.1:8000"
+)
 
 
 def cache_from_url(url: str) -> dict:

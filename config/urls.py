@@ -17,6 +17,7 @@ urlpatterns = [
     path("partner/api/v2/", api.urls),
     path("partner/v2/play/<uuid:token>/", play, name="player"),
     path("reports/", include("reports.urls")),
+    path("reports/", include("events.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
 ]

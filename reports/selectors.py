@@ -22,6 +22,7 @@ from catalog.selectors import (
     questionnaire_definitions,
     questionnaires_current,
 )
+from events.thresholds import access_state
 from reports.files import exports_storage
 from reports.filters import UserFilter
 from reports.listing import users_listed
@@ -30,8 +31,6 @@ from reports.vocabulary import Version, Vocabulary
 from reports.wording import ago_ru
 
 CHART_DAYS = 30
-# Share of a prepaid provider's accesses used from which its staff are warned.
-ACCESS_WARNING_PERCENT = 80
 
 
 @dataclass(frozen=True)
@@ -64,16 +63,20 @@ class Dashboard:
 
     @property
     def access_alert(self) -> str | None:
-        """``"exhausted"`` once limit and overdraft are used up, ``"low"`` from 80 % on.
+        """``"exhausted"`` once limit and overdraft are used up, ``"low"`` at the threshold.
 
+        The threshold is the one the alert e-mails and webhooks use (the
+        provider's own, or a fifth of its capacity), so page and e-mail agree.
         Staff must hear of it before students start being refused at registration.
         """
-        percent = self.usage_percent
-        if percent is None:
+        provider = self.provider
+        if provider.remaining is None:
             return None
-        if self.provider.remaining is not None and self.provider.remaining <= 0:
-            return "exhausted"
-        return "low" if percent >= ACCESS_WARNING_PERCENT else None
+        return access_state(
+            provider.remaining,
+            provider.access_limit + provider.overdraft,
+            provider.access_alert_threshold,
+        )
 
     @property
     def usage_percent_shown(self) -> int | None:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from api.selectors import result_as_dict
 from billing.exports import XLSX_CONTENT_TYPE
 from billing.models import Provider
+from events.selectors import webhook_log
 from reports import access, exports, selectors
 from reports.access import Area
 from reports.charts import daily_columns, horizontal_bars
@@ -65,6 +66,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             (leading, horizontal_bars(leading.rows, total=leading.students))
             for leading in data.leading
         ],
+        "webhooks": webhook_log(provider, request.user),
     }
     return render_page(request, "reports/dashboard.html", context)
 
