@@ -124,8 +124,8 @@ def _registrant_sql() -> str:
     quote = connection.ops.quote_name
     users, providers = ProviderUser._meta.db_table, Provider._meta.db_table
     return (
-        f"SELECT p.{quote('id')}, p.{quote('is_active')}, u.{quote('id')}, "
-        f"u.{quote('user_key')}, u.{quote('group')} "
+        f"SELECT p.{quote('id')}, p.{quote('is_active')}, u.{quote('user_key')}, "
+        f"u.{quote('id')}, u.{quote('group')} "
         f"FROM {quote(providers)} p LEFT JOIN {quote(users)} u "
         f"ON u.{quote('provider_id')} = p.{quote('id')} AND u.{quote('user_id')} = %s "
         f"WHERE p.{quote('client_key_hash')} = %s"
@@ -145,7 +145,7 @@ def registrant(request: HttpRequest, key: str) -> Registrant:
         cursor.execute(_registrant_sql(), [user_id, client_key_hash(key)])
         row = cursor.fetchone()
     provider_state_check(None if row is None else bool(row[1]))
-    provider_id, _, known_pk, known_key, known_group = row
+    provider_id, _, known_key, known_pk, known_group = row
     provider = Provider.from_db(connection.alias, ["id", "is_active"], [provider_id, True])
     # SQLite hands a UUID column back as hex text, PostgreSQL as a UUID.
     known = None if known_pk is None else KnownUser(known_pk, UUID(str(known_key)), known_group)
