@@ -8,8 +8,10 @@ demo data obeys every rule the real data does.
 import random
 from dataclasses import dataclass
 
-from api.services import progress_save, user_register
+from api.selectors import registrant_get
+from api.services import progress_submit, user_register
 from api.tokens import token_create
+from billing.models import Provider
 from catalog.definition import Definition
 from catalog.models import Questionnaire
 from catalog.selectors import questionnaire_definition, questionnaires_current
@@ -48,7 +50,7 @@ def _answers(definition: Definition, rng: random.Random) -> dict[str, str | list
     return answers
 
 
-def demo_students_seed(client_key: str) -> DemoSeed:
+def demo_students_seed(provider: Provider) -> DemoSeed:
     """Register the demo students in their groups; new ones also take the tests.
 
     Re-runnable: a known student is neither charged nor given more results.
@@ -61,7 +63,7 @@ def demo_students_seed(client_key: str) -> DemoSeed:
     created = results = open_links = 0
     students = _demo_students()
     for n, (user_id, group) in enumerate(students):
-        registration = user_register(client_key=client_key, user_id=user_id, group=group)
+        registration = user_register(registrant=registrant_get(provider, user_id), group=group)
         if not registration.created:
             continue
         created += 1
@@ -69,15 +71,15 @@ def demo_students_seed(client_key: str) -> DemoSeed:
         if main is None:
             continue
         if n % 7 == 6:
-            token_create(client_key=client_key, user_key=registration.user_key, test_code=main.code)
+            token_create(provider=provider, user_key=registration.user_key, test_code=main.code)
             open_links += 1
             continue
         for test in (main, bonus) if bonus is not None and n % 3 == 0 else (main,):
-            progress_save(
+            progress_submit(
+                provider=provider,
                 user_key=registration.user_key,
                 test_code=test.code,
                 progress=_answers(questionnaire_definition(test), rng),
-                client_key=client_key,
             )
             results += 1
     return DemoSeed(len(students), created, results, open_links)

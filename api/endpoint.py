@@ -13,18 +13,13 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from ninja import Router
+from ninja.constants import NOT_SET
 
+from api.auth import ClientKeyAuth
+from api.cors import preflight
 from api.params import ApiInput, parse
-from api.ratelimit import rate_limit_address, rate_limit_client
+from api.ratelimit import rate_limit_address
 from api.schemas import ErrorOut
-
-CLIENT_HEADER_DOC = {
-    "in": "header",
-    "name": "X-Client-Key",
-    "required": False,
-    "schema": {"type": "string", "maxLength": 200},
-    "description": "Your client key, as an alternative to the client parameter.",
-}
 
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 
@@ -39,10 +34,7 @@ ALWAYS_POSSIBLE = {
 
 def _schema_docs(model: type[ApiInput]) -> tuple[dict[str, Any], set[str]]:
     schema = model.model_json_schema()
-    required = set(schema.get("required", []))
-    if "client" in schema["properties"]:
-        required.discard("client")  # may come in the header instead
-    return schema, required
+    return schema, set(schema.get("required", []))
 
 
 def _query_schema(prop: dict[str, Any]) -> dict[str, Any]:
@@ -71,8 +63,6 @@ def query_docs(model: type[ApiInput]) -> list[dict[str, Any]]:
                 "description": description,
             }
         )
-    if "client" in schema["properties"]:
-        parameters.append(CLIENT_HEADER_DOC)
     return parameters
 
 
@@ -114,8 +104,16 @@ def partner_endpoint(
     errors: dict[int, str],
     headers: list[dict[str, Any]] | None = None,
     html: bool = False,
+    auth: list[ClientKeyAuth] | None = None,
+    cors: bool = False,
 ) -> Callable:
-    """Decorate ``func(request, params) -> data`` as GET and POST operations on ``path``."""
+    """Decorate ``func(request, params) -> data`` as GET and POST operations on ``path``.
+
+    ``auth`` (``api.auth.client_key_auth()``) authenticates the client
+    before the view puts it in ``request.auth``. ``cors`` adds the browser's
+    ``OPTIONS`` preflight (``api.cors``); the view sets the CORS headers of
+    its own answers.
+    """
 
     def decorator(func: Callable[[HttpRequest, Any], Any]) -> Callable:
         statuses = {**ALWAYS_POSSIBLE, **errors}
@@ -140,18 +138,18 @@ def partner_endpoint(
         for method in ("GET", "POST"):
 
             def view(request: HttpRequest) -> Any:
-                rate_limit_address(request)
+                if not auth:
+                    rate_limit_address(request)  # the authentication counts it otherwise
                 params = parse(request, input_model)
-                rate_limit_client(getattr(params, "client", None))
                 return json_response(func(request, params))
 
             extra: dict[str, Any] = {"responses": described}
+            if auth and not auth[0].required:
+                extra["security"] = [{}]  # beside the schemes: no key at all is fine too
             if method == "GET":
                 extra["parameters"] = query_docs(input_model) + (headers or [])
             else:
-                has_client = "client" in input_model.model_fields
-                extra["parameters"] = [CLIENT_HEADER_DOC] if has_client else []
-                extra["parameters"] += headers or []
+                extra["parameters"] = list(headers or [])
                 extra["requestBody"] = body_docs(input_model)
             router.add_api_operation(
                 path,
@@ -162,7 +160,15 @@ def partner_endpoint(
                 description=description,
                 operation_id=f"{operation_name}_{method.lower()}",
                 openapi_extra=extra,
+                auth=auth or NOT_SET,
             )
+        if cors:
+
+            def options(request: HttpRequest) -> HttpResponseBase:
+                rate_limit_address(request)
+                return preflight(request)
+
+            router.add_api_operation(path, ["OPTIONS"], options, include_in_schema=False)
         return func
 
     return decorator

@@ -35,3 +35,10 @@ class AccessTokenRedeemed(Conflict):
 
 class AccessTokenMismatch(InvalidInput):
     default_message = "The access token was issued for another user or test."
+
+
+class ClientKeyRequired(InvalidInput):
+    default_message = (
+        "This client requires its client key on every call with a user_key or result_key: "
+        "send it as the X-Client-Key header or the client parameter."
+    )

@@ -123,6 +123,14 @@ def php_params(data: QueryDict) -> dict[str, Any]:
 
 
 def request_params(request: HttpRequest) -> dict[str, Any]:
+    """The request's parameters merged once: authentication and the view both read them."""
+    merged = getattr(request, "_partner_params", None)
+    if merged is None:
+        merged = request._partner_params = _merged_params(request)  # type: ignore[attr-defined]
+    return merged
+
+
+def _merged_params(request: HttpRequest) -> dict[str, Any]:
     params = php_params(request.GET)
     if request.method == "POST":
         if request.content_type == "application/json":
@@ -136,8 +144,16 @@ def request_params(request: HttpRequest) -> dict[str, Any]:
 
 
 def parse(request: HttpRequest, schema: type[T]) -> T:
+    """The request's input as ``schema``, validated once however often it is asked for."""
+    parsed = getattr(request, "_partner_input", None)
+    if type(parsed) is not schema:
+        parsed = request._partner_input = parse_params(request_params(request), schema)  # type: ignore[attr-defined]
+    return parsed  # type: ignore[return-value]
+
+
+def parse_params(params: dict[str, Any], schema: type[T]) -> T:
     try:
-        return schema.model_validate(request_params(request))
+        return schema.model_validate(params)
     except ValidationError as exc:
         raise _input_error(exc) from None
 

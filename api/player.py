@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from api.errors import AccessTokenExpired, AccessTokenNotFound, AccessTokenRedeemed
 from api.models import AccessToken, Result
-from api.selectors import result_as_dict
+from api.selectors import result_row
 from api.services import progress_save
 from api.tokens import token_get, token_provider_origins
 from billing.errors import ProviderDisabled
@@ -101,10 +101,10 @@ def play(request: HttpRequest, token: UUID) -> HttpResponse:
             return _message(request, 400, "Форма не прочитана", BAD_FORM, access.provider.origins)
         try:
             result = progress_save(
-                user_key=access.user.user_key,
-                test_code=access.questionnaire.code,
+                user=access.user,
+                questionnaire=access.questionnaire,
                 progress=answers,
-                access_token=access.token,
+                token=access,
             )
         except AnswersInvalid as exc:
             marked = exc.item_ids
@@ -148,5 +148,7 @@ def _finish(request: HttpRequest, access: AccessToken, result: Result) -> HttpRe
             HttpResponseRedirect(with_result_key(access.return_url, result)),
             access.provider.origins,
         )
-    response = render(request, "api/result.html", {"result": result_as_dict(result)})
+    # The same rows the token came with: the page then reads nothing more.
+    result.user, result.questionnaire = access.user, access.questionnaire
+    response = render(request, "api/result.html", {"result": result_row(result)})
     return _secure(response, access.provider.origins)

@@ -12,17 +12,6 @@ from api.params import ApiInput
 from api.progress import Answers, progress_parse
 from common.text import has_control_character
 
-ClientKey = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=200,
-        description=(
-            "Your secret client key, received when your site was registered. "
-            "May be sent instead as the X-Client-Key header."
-        ),
-    ),
-]
 UserId = Annotated[
     str,
     Field(
@@ -75,7 +64,6 @@ class ErrorOut(Schema):
 
 
 class UserRegisterIn(ApiInput):
-    client: ClientKey
     user_id: UserId
     group: GroupParam = None
 
@@ -86,7 +74,7 @@ class UserRegisterOut(Schema):
 
 
 class ClientInfoIn(ApiInput):
-    client: ClientKey
+    """Only the client key, which api.auth reads."""
 
 
 class ClientInfoOut(Schema):
@@ -112,12 +100,6 @@ TestCode = Annotated[
         description='The test code, as listed by test/list (e.g. "career-interests").',
     ),
 ]
-OptionalClientKey = Annotated[
-    Annotated[str, Field(max_length=200)] | None,
-    # An empty value means "not given", as for any optional parameter.
-    BeforeValidator(lambda value: None if isinstance(value, str) and not value.strip() else value),
-    Field(default=None, description="Your client key; when given, the user must be one of yours."),
-]
 
 
 class ProgressSaveIn(ApiInput):
@@ -138,7 +120,6 @@ class ProgressSaveIn(ApiInput):
             },
         ),
     ]
-    client: OptionalClientKey = None
     access_token: Annotated[
         UUID | None,
         Field(
@@ -184,7 +165,6 @@ class ResultOut(Schema):
 
 class UserTestsIn(ApiInput):
     user_key: UserKey
-    client: OptionalClientKey = None
 
 
 class TestOut(Schema):
@@ -207,7 +187,7 @@ class UserTestsOut(Schema):
 
 
 class TestListIn(ApiInput):
-    client: ClientKey
+    """Only the client key, which api.auth reads."""
 
 
 class TestListOut(Schema):
@@ -215,7 +195,6 @@ class TestListOut(Schema):
 
 
 class ClientUsersIn(ApiInput):
-    client: ClientKey
     page: Annotated[int, Field(ge=1, le=1_000_000, description="Page number, from 1.")] = 1
     page_size: Annotated[int, Field(ge=1, le=500, description="Users per page, 1-500.")] = 50
     group: Annotated[
@@ -253,7 +232,6 @@ AccessTokenParam = Annotated[UUID, Field(description="The one-time token from to
 
 
 class TokenCreateIn(ApiInput):
-    client: ClientKey
     user_key: UserKey
     test: TestCode
     return_url: Annotated[

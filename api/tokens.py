@@ -19,7 +19,7 @@ from api.errors import (
 from api.models import AccessToken, ProviderUser, Result
 from api.selectors import questionnaire_for_provider
 from billing.models import Provider
-from billing.selectors import provider_get_by_client_key, provider_usable
+from billing.selectors import provider_usable
 from common.errors import InvalidInput
 from common.queries import unique_row
 
@@ -43,10 +43,10 @@ def return_url_check(provider: Provider, return_url: str) -> str:
 
 
 def token_create(
-    *, client_key: str, user_key: UUID, test_code: str, return_url: str = ""
+    *, provider: Provider, user_key: UUID, test_code: str, return_url: str = ""
 ) -> AccessToken:
-    """A new token for one result of ``test_code`` by this user, if the policy allows it."""
-    provider = provider_get_by_client_key(client_key)
+    """A new token for one result of ``test_code`` by this provider's user, if the policy
+    allows it."""
     user = unique_row(ProviderUser.objects.filter(provider=provider, user_key=user_key))
     if user is None:
         raise UserNotFound()
@@ -79,6 +79,8 @@ def token_get(token: UUID) -> AccessToken:
         raise AccessTokenRedeemed()
     if found.expires_at <= timezone.now():
         raise AccessTokenExpired()
+    # The token's user is always its provider's: a save then reads nothing more.
+    found.user.provider = found.provider
     return found
 
 

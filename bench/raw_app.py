@@ -45,7 +45,8 @@ PROVIDER_COLUMNS = (
     '"billing_provider"."overdraft", "billing_provider"."issued_count", '
     '"billing_provider"."price_per_access", "billing_provider"."tests_policy", '
     '"billing_provider"."allowed_tests", "billing_provider"."allowed_origins", '
-    '"billing_provider"."is_active", "billing_provider"."created_at", '
+    '"billing_provider"."is_active", "billing_provider"."require_client_key", '
+    '"billing_provider"."created_at", '
     '"billing_provider"."legal_name", "billing_provider"."inn", "billing_provider"."kpp", '
     '"billing_provider"."ogrn", "billing_provider"."legal_address", '
     '"billing_provider"."contract_number", "billing_provider"."contract_date"'
@@ -124,10 +125,11 @@ SQL_RESULT_INSERT = (
     '%s, %s) RETURNING "api_result"."id"'
 )
 SQL_RESULT_GET = (
-    'SELECT r."created_at", r."scales", r."outcome", r."answers", q."code", q."title", '
-    'q."version", u."user_id" FROM "api_result" r '
-    'JOIN "api_provideruser" u ON u."id" = r."user_id" '
+    'SELECT q."code", q."title", q."version", u."user_id", r."created_at", r."scales", '
+    'r."outcome", r."answers", p."id", p."is_active", p."require_client_key" '
+    'FROM "api_result" r JOIN "api_provideruser" u ON u."id" = r."user_id" '
     'JOIN "catalog_questionnaire" q ON q."id" = r."questionnaire_id" '
+    'JOIN "billing_provider" p ON p."id" = u."provider_id" '
     'WHERE r."result_key" = %s'
 )
 SQL_PROVIDER_BY_KEY = (
@@ -459,16 +461,20 @@ def result_get(params: dict, environ) -> dict:
     row = db().execute(SQL_RESULT_GET, (result_key,)).fetchone()
     if row is None:
         raise ApiError(404, "Result not found with the provided key.")
+    if not row[9]:
+        raise ApiError(403, "This client is disabled. Contact Testodrome to enable it.")
+    if row[10]:
+        raise ApiError(400, "This client requires its client key.")
     return {
         "result_key": str(result_key),
-        "test": row[4],
-        "test_title": row[5],
-        "test_version": row[6],
-        "user_id": row[7],
-        "created_at": iso(row[0]),
-        "scales": row[1],
-        "outcome": row[2],
-        "answers": row[3],
+        "test": row[0],
+        "test_title": row[1],
+        "test_version": row[2],
+        "user_id": row[3],
+        "created_at": iso(row[4]),
+        "scales": row[5],
+        "outcome": row[6],
+        "answers": row[7],
     }
 
 

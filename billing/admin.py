@@ -75,6 +75,7 @@ class ProviderAdmin(admin.ModelAdmin):
                     "allowed_tests",
                     "allowed_origins",
                     "is_active",
+                    "require_client_key",
                     "created_at",
                     "client_key_prefix",
                     "issued_count",

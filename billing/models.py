@@ -71,6 +71,16 @@ class Provider(models.Model):
         help_text="Origin сайтов партнёра, по одному в строке (https://college.example).",
     )
     is_active = models.BooleanField("активен", default=True)
+    # user_key and result_key are bearer credentials: whoever holds one may read
+    # the user or result. A provider that never leaks them may keep the default;
+    # one that wants a leaked key to be useless on its own turns this on.
+    require_client_key = models.BooleanField(
+        "требовать ключ клиента",
+        default=False,
+        db_default=False,
+        help_text="Если включено, запросы с ключом пользователя или результата "
+        "(progress/save, result/get, user/tests) без ключа клиента отклоняются.",
+    )
     created_at = models.DateTimeField("создан", default=timezone.now)
 
     # Buyer details printed on invoices and acts (validated in clean()).

@@ -37,19 +37,6 @@ def seller_details_get() -> SellerDetails | None:
     return SellerDetails.objects.filter(pk=1).first()
 
 
-def provider_info(provider: Provider) -> dict:
-    prepaid = provider.is_prepaid
-    return {
-        "name": provider.name,
-        "payment_policy": provider.payment_policy,
-        "tests_policy": provider.tests_policy,
-        "issued": provider.issued_count,
-        "limit": provider.access_limit if prepaid else None,
-        "overdraft": provider.overdraft,
-        "remaining": provider.remaining,
-    }
-
-
 def provider_ledger_drift(provider: Provider) -> dict[str, tuple[int, int]]:
     """Counters that disagree with the ledger, as {field: (counter, ledger)}; empty if none."""
     totals = AccessEntry.objects.filter(provider=provider).aggregate(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from api.selectors import result_as_dict
+from api.selectors import result_row
 from billing.exports import XLSX_CONTENT_TYPE
 from billing.models import Provider
 from events.selectors import webhook_log
@@ -180,5 +180,5 @@ def export_job_download(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 def result_detail(request: HttpRequest, slug: str, result_key) -> HttpResponse:
     provider = access.provider_for_user(request.user, slug, Area.RESULTS)
     result = selectors.result_for_provider(provider, result_key)
-    context = {"provider": provider, "result": result_as_dict(result)}
+    context = {"provider": provider, "result": result_row(result)}
     return render_page(request, "reports/result.html", context)

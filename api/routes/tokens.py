@@ -2,9 +2,12 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 from ninja import Router
 
+from api.auth import client_key_auth
+from api.cors import allow_origin
 from api.endpoint import json_response, partner_endpoint
 from api.error_handlers import domain_error_response
 from api.errors import AccessTokenExpired, AccessTokenRedeemed
+from api.models import AccessToken
 from api.schemas import TestGetIn, TestGetOut, TokenCreateIn, TokenCreateOut
 from api.tokens import token_create, token_get, token_provider_origins
 from billing.errors import ProviderDisabled
@@ -26,6 +29,7 @@ router = Router(tags=["tokens"])
         404: "Client, user or test not found.",
         412: "The tests policy of this client allows this user no more results of this test.",
     },
+    auth=client_key_auth(),
 )
 def create(request: HttpRequest, params: TokenCreateIn) -> dict:
     """Issues a one-time `access_token` (valid 24 hours) for your user to take one
@@ -34,11 +38,15 @@ def create(request: HttpRequest, params: TokenCreateIn) -> dict:
     with progress/save and this token. Refused with 412 when the tests policy
     would refuse the result."""
     token = token_create(
-        client_key=params.client,
+        provider=request.auth,
         user_key=params.user_key,
         test_code=params.test,
         return_url=params.return_url,
     )
+    return token_create_out(request, token)
+
+
+def token_create_out(request: HttpRequest, token: AccessToken) -> dict:
     return {
         "access_token": str(token.token),
         "expires_at": token.expires_at,
@@ -53,34 +61,30 @@ def create(request: HttpRequest, params: TokenCreateIn) -> dict:
     output=TestGetOut,
     summary="The questions of a test, for a token",
     errors={
+        403: "The client of the token is disabled.",
         404: "Access token not found.",
         409: "The access token was already used.",
         410: "The access token has expired.",
     },
+    cors=True,
 )
 def get(request: HttpRequest, params: TestGetIn) -> HttpResponseBase:
     """Returns the test an access token opens: its items and options, without any
     scoring keys. A browser on one of your allowed origins may call it directly
-    (CORS)."""
+    (CORS), by GET or by POSTing JSON; the access token is its only credential."""
     try:
         token = token_get(params.access_token)
     except (AccessTokenExpired, AccessTokenRedeemed, ProviderDisabled) as exc:
         # The partner's page should read why, not see a network error.
         origins = token_provider_origins(params.access_token)
-        return _allow_origin(request, domain_error_response(exc), origins)
-    data = {
+        return allow_origin(request, domain_error_response(exc), origins)
+    return allow_origin(request, json_response(token_questions_out(token)), token.provider.origins)
+
+
+def token_questions_out(token: AccessToken) -> dict:
+    """A ``TestGetOut``: the questions, without scoring keys."""
+    return {
         "access_token": str(token.token),
         "expires_at": token.expires_at,
         **definition_public(questionnaire_definition(token.questionnaire)),
     }
-    return _allow_origin(request, json_response(data), token.provider.origins)
-
-
-def _allow_origin(
-    request: HttpRequest, response: HttpResponseBase, origins: list[str]
-) -> HttpResponseBase:
-    origin = request.headers.get("Origin", "").rstrip("/").lower()
-    if origin and origin in {o.lower() for o in origins}:
-        response["Access-Control-Allow-Origin"] = request.headers["Origin"]
-    response["Vary"] = "Origin"
-    return response

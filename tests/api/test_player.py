@@ -2,6 +2,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api.models import AccessToken, Result
@@ -169,3 +171,19 @@ def test_a_disabled_provider_gets_a_friendly_page(client, token_for, main_test, 
 
     assert response.status_code == 403
     assert "недоступен" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_reads_the_token_once_and_nothing_else(client, token_for, main_test):
+    token = token_for(main_test)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(play_url(token), form_data(main_test))
+
+    assert response.status_code == 200
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")
+    statements = [q["sql"] for q in queries if not q["sql"].upper().startswith(control)]
+    selects = [sql for sql in statements if sql.upper().startswith("SELECT")]
+    assert len(selects) == 1 and "api_accesstoken" in selects[0], selects
+    # besides it: the redeeming UPDATE, the result, its counter, the token's link to it
+    assert len(statements) == 5, statements

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
 from api.models import ProviderUser, Result
-from api.services import progress_save, user_register
+from api.selectors import registrant_get
+from api.services import progress_submit, user_register
 from billing.models import Invoice, Provider
 from catalog.models import Questionnaire
 from reports.files import exports_storage
@@ -97,9 +98,10 @@ def add_user(
     provider: Provider, user_id: str, tests: list[Questionnaire] = (), option: int = 0
 ) -> ProviderUser:
     """Register a user through the API service and save one result per test."""
-    registration = user_register(client_key=provider.client_key, user_id=user_id)
+    registration = user_register(registrant=registrant_get(provider, user_id))
     for test in tests:
-        progress_save(
+        progress_submit(
+            provider=provider,
             user_key=registration.user_key,
             test_code=test.code,
             progress=answers_for(test, option),

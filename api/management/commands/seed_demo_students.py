@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from api.demo import DEMO_GROUPS, demo_students_seed
+from billing.selectors import provider_get_by_client_key
 from common.errors import DomainError
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
                 "seed_demo_students uses the known demo key and runs only with DEBUG on."
             )
         try:
-            seeded = demo_students_seed(settings.DEMO_CLIENT_KEY)
+            seeded = demo_students_seed(provider_get_by_client_key(settings.DEMO_CLIENT_KEY))
         except DomainError as exc:
             raise CommandError(f"{exc.message} Run seed_demo first.") from None
         self.stdout.write(
