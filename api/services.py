@@ -19,7 +19,7 @@ from catalog.scoring import score
 from catalog.selectors import questionnaire_definition
 from events.kinds import RESULT_SAVED
 from events.payloads import result_saved_data
-from events.services import event_emit
+from events.services import event_emit, event_wanted
 
 
 @dataclass(frozen=True)
@@ -136,9 +136,10 @@ def progress_save(
             _count_result(user, questionnaire.kind)
             if token is not None:
                 token_attach_result(token, result)
-            event_emit(
-                provider_id=user.provider_id, type=RESULT_SAVED, data=result_saved_data(result)
-            )
+            if event_wanted(user.provider, RESULT_SAVED):
+                event_emit(
+                    provider_id=user.provider_id, type=RESULT_SAVED, data=result_saved_data(result)
+                )
             return result
     except AccessTokenRedeemed:
         # A parallel save with this token won the UPDATE and has committed.

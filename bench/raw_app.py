@@ -43,10 +43,11 @@ PROVIDER_COLUMNS = (
     '"billing_provider"."client_key_hash", "billing_provider"."client_key_prefix", '
     '"billing_provider"."payment_policy", "billing_provider"."access_limit", '
     '"billing_provider"."overdraft", "billing_provider"."issued_count", '
+    '"billing_provider"."access_alert_threshold", '
     '"billing_provider"."price_per_access", "billing_provider"."tests_policy", '
     '"billing_provider"."allowed_tests", "billing_provider"."allowed_origins", '
     '"billing_provider"."is_active", "billing_provider"."require_client_key", '
-    '"billing_provider"."created_at", '
+    '"billing_provider"."created_at", "billing_provider"."webhook_events", '
     '"billing_provider"."legal_name", "billing_provider"."inn", "billing_provider"."kpp", '
     '"billing_provider"."ogrn", "billing_provider"."legal_address", '
     '"billing_provider"."contract_number", "billing_provider"."contract_date"'
@@ -64,7 +65,7 @@ QUESTIONNAIRE_COLUMNS = (
     '"catalog_questionnaire"."is_published", "catalog_questionnaire"."created_at"'
 )
 # Provider columns by position.
-P_ID, P_POLICY, P_TESTS_POLICY, P_ALLOWED, P_ACTIVE = 0, 5, 10, 11, 13
+P_ID, P_POLICY, P_TESTS_POLICY, P_ALLOWED, P_ACTIVE = 0, 5, 11, 12, 14
 # User columns by position, and where the provider starts in a user joined to it.
 U_MAIN, U_BONUS, U_PROVIDER = 7, 8, 9
 # Questionnaire columns by position (the definition is read apart, once per version).
@@ -84,10 +85,10 @@ SQL_USER_INSERT = (
 )
 SQL_GROUP_MOVE = 'UPDATE "api_provideruser" SET "group" = %s WHERE "api_provideruser"."id" = %s'
 SQL_CHARGE = (
-    'UPDATE "billing_provider" SET "issued_count" = ("billing_provider"."issued_count" + 1) '
-    'WHERE ("billing_provider"."id" = %s AND ("billing_provider"."payment_policy" = %s OR '
-    '"billing_provider"."issued_count" < ("billing_provider"."access_limit" + '
-    '"billing_provider"."overdraft")))'
+    'UPDATE "billing_provider" SET "issued_count" = "issued_count" + 1 '
+    'WHERE "id" = %s AND ("payment_policy" = %s OR "issued_count" < "access_limit" + '
+    '"overdraft") RETURNING "issued_count", "access_limit", "overdraft", "payment_policy", '
+    '"access_alert_threshold"'
 )
 SQL_LEDGER_INSERT = (
     'INSERT INTO "billing_accessentry" ("provider_id", "kind", "quantity", "reference", '

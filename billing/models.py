@@ -82,6 +82,11 @@ class Provider(models.Model):
         "(progress/save, result/get, user/tests) без ключа клиента отклоняются.",
     )
     created_at = models.DateTimeField("создан", default=timezone.now)
+    # Event types that some active webhook endpoint of the provider subscribes to,
+    # kept by ``events`` whenever an endpoint changes: a saved result learns from
+    # the provider row it already holds whether anyone wants an event, instead of
+    # asking the database on every save.
+    webhook_events = models.JSONField(default=list, editable=False)
 
     # Buyer details printed on invoices and acts (validated in clean()).
     legal_name = models.CharField(

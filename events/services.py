@@ -26,6 +26,18 @@ def _enqueue(endpoint_ids: list[int]) -> None:
         async_task(DELIVER_TASK, endpoint_id)
 
 
+def provider_subscriptions_refresh(provider_id: int) -> None:
+    """Store which event types the provider's active endpoints subscribe to."""
+    subscribed = WebhookEndpoint.objects.filter(provider_id=provider_id, is_active=True)
+    types = sorted({t for events in subscribed.values_list("events", flat=True) for t in events})
+    Provider.objects.filter(pk=provider_id).update(webhook_events=types)
+
+
+def event_wanted(provider: Provider, type: str) -> bool:
+    """Whether some endpoint may want ``type``: read from the row, no query."""
+    return type in provider.webhook_events
+
+
 def event_emit(*, provider_id: int, type: str, data: dict) -> Event | None:
     """Write the event and a pending delivery to each active endpoint subscribed to its type.
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0008_invoice_paid_on_constraint'),
+        ('billing', '0009_provider_access_alert_threshold'),
     ]
 
     operations = [
