@@ -7,6 +7,7 @@ operations is built here from the same pydantic input model.
 """
 
 import inspect
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from ninja import Router
 
+from api import examples
 from api.params import ApiInput, parse
 from api.ratelimit import rate_limit_address, rate_limit_client
 from api.schemas import ErrorOut
@@ -24,75 +26,113 @@ CLIENT_HEADER_DOC = {
     "required": False,
     "schema": {"type": "string", "maxLength": 200},
     "description": "Your client key, as an alternative to the client parameter.",
+    "example": examples.CLIENT_KEY,
 }
 
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
 
+# 405 is answered too (in the envelope, with Allow), but for a method no
+# operation has: the API description says so once.
 ALWAYS_POSSIBLE = {
     400: "A required parameter is missing or empty, or a parameter is malformed.",
-    405: "The method is neither GET nor POST.",
     429: "Too many requests; the Retry-After header says when to retry.",
     500: "Internal server error.",
     503: "The database is unavailable; retry after a few seconds.",
 }
 
+ALSO_IN_QUERY = " On POST it may also be sent in the query string (the body's value wins)."
 
-def _schema_docs(model: type[ApiInput]) -> tuple[dict[str, Any], set[str]]:
+
+def _schema_docs(model: type[ApiInput]) -> tuple[dict[str, Any], set[str], dict[str, Any]]:
+    """The model's JSON schema, its required names, and its example (api/examples.py)."""
     schema = model.model_json_schema()
     required = set(schema.get("required", []))
     if "client" in schema["properties"]:
         required.discard("client")  # may come in the header instead
-    return schema, required
+    return schema, required, schema["examples"][0]
 
 
-def _query_schema(prop: dict[str, Any]) -> dict[str, Any]:
-    """A query parameter is text: of a union, document its string form."""
+def _plain_schema(prop: dict[str, Any]) -> dict[str, Any]:
+    """A property without its documentation keys, which the parameter holds instead."""
+    skip = {"title", "description", "default", "examples"}
+    return {key: value for key, value in prop.items() if key not in skip}
+
+
+def _text_schema(prop: dict[str, Any]) -> dict[str, Any]:
+    """A query string or a form carries text: of a union, document its string form."""
     for option in prop.get("anyOf", []):
         if option.get("type") == "string":
-            return option
-    return prop
+            return _plain_schema(option)
+    return _plain_schema(prop)
 
 
-def query_docs(model: type[ApiInput]) -> list[dict[str, Any]]:
-    schema, required = _schema_docs(model)
+def _text_example(value: Any) -> Any:
+    # Answers travel in a query string or a form as JSON text.
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+
+
+def query_docs(model: type[ApiInput], *, post: bool = False) -> list[dict[str, Any]]:
+    schema, required, example = _schema_docs(model)
     parameters = []
     for name, prop in schema["properties"].items():
-        prop = dict(prop)
-        description = prop.pop("description", "")
-        prop.pop("title", None)
-        prop.pop("default", None)
-        prop = _query_schema(prop)
-        parameters.append(
-            {
-                "in": "query",
-                "name": name,
-                "required": name in required,
-                "schema": prop,
-                "description": description,
-            }
-        )
+        parameter = {
+            "in": "query",
+            "name": name,
+            "required": name in required and not post,
+            "schema": _text_schema(prop),
+            "description": prop.get("description", "") + (ALSO_IN_QUERY if post else ""),
+        }
+        if name in example:
+            parameter["example"] = _text_example(example[name])
+        parameters.append(parameter)
     if "client" in schema["properties"]:
         parameters.append(CLIENT_HEADER_DOC)
     return parameters
 
 
 def body_docs(model: type[ApiInput]) -> dict[str, Any]:
-    schema, required = _schema_docs(model)
-    body_schema = {
-        "type": "object",
-        "properties": {
-            name: {k: v for k, v in prop.items() if k != "title"}
-            for name, prop in schema["properties"].items()
-        },
-        "required": sorted(required),
-    }
+    schema, required, example = _schema_docs(model)
+    properties = schema["properties"]
+
+    def body(shape: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {
+                name: {**shape(prop), "description": prop.get("description", "")}
+                for name, prop in properties.items()
+            },
+            "required": sorted(required),
+        }
+
     return {
         "required": False,
         "content": {
-            "application/x-www-form-urlencoded": {"schema": body_schema},
-            "application/json": {"schema": body_schema},
+            "application/x-www-form-urlencoded": {
+                "schema": body(_text_schema),
+                "example": {name: _text_example(value) for name, value in example.items()},
+            },
+            "application/json": {
+                "schema": body(lambda prop: {k: v for k, v in prop.items() if k != "title"}),
+                "example": example,
+            },
         },
     }
+
+
+def response_docs(output: Any, statuses: dict[int, str], html: bool) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        str(status): {"description": text, "content": ERROR_CONTENT}
+        for status, text in sorted(statuses.items())
+    }
+    content: dict[str, Any] = {
+        "application/json": {
+            "schema": {"$ref": f"#/components/schemas/{output.__name__}"},
+            "example": output.model_json_schema()["examples"][0],
+        }
+    }
+    if html:
+        content["text/html"] = {"schema": {"type": "string"}}
+    return {"200": {"description": "OK", "content": content}, **described}
 
 
 def json_response(data: Any) -> HttpResponseBase:
@@ -108,6 +148,7 @@ def partner_endpoint(
     router: Router,
     path: str,
     *,
+    operation_id: str,
     input_model: type[ApiInput],
     output: Any,
     summary: str,
@@ -115,27 +156,17 @@ def partner_endpoint(
     headers: list[dict[str, Any]] | None = None,
     html: bool = False,
 ) -> Callable:
-    """Decorate ``func(request, params) -> data`` as GET and POST operations on ``path``."""
+    """Decorate ``func(request, params) -> data`` as GET and POST operations on ``path``.
+
+    ``operation_id`` ("userRegister") names the GET operation, and with a
+    ``Post`` suffix the POST one: generated clients name their functions so.
+    """
 
     def decorator(func: Callable[[HttpRequest, Any], Any]) -> Callable:
         statuses = {**ALWAYS_POSSIBLE, **errors}
         responses = {200: output, **{status: ErrorOut for status in statuses}}
-        described = {
-            str(status): {"description": text, "content": ERROR_CONTENT}
-            for status, text in statuses.items()
-        }
-        if html:
-            described["200"] = {
-                "description": "OK",
-                "content": {
-                    "application/json": {
-                        "schema": {"$ref": f"#/components/schemas/{output.__name__}"}
-                    },
-                    "text/html": {"schema": {"type": "string"}},
-                },
-            }
+        described = response_docs(output, statuses, html)
         description = inspect.cleandoc(func.__doc__ or "")
-        operation_name = path.strip("/").replace("/", "_")
 
         for method in ("GET", "POST"):
 
@@ -149,9 +180,7 @@ def partner_endpoint(
             if method == "GET":
                 extra["parameters"] = query_docs(input_model) + (headers or [])
             else:
-                has_client = "client" in input_model.model_fields
-                extra["parameters"] = [CLIENT_HEADER_DOC] if has_client else []
-                extra["parameters"] += headers or []
+                extra["parameters"] = query_docs(input_model, post=True) + (headers or [])
                 extra["requestBody"] = body_docs(input_model)
             router.add_api_operation(
                 path,
@@ -160,7 +189,7 @@ def partner_endpoint(
                 response=responses,
                 summary=summary,
                 description=description,
-                operation_id=f"{operation_name}_{method.lower()}",
+                operation_id=operation_id if method == "GET" else f"{operation_id}Post",
                 openapi_extra=extra,
             )
         return func

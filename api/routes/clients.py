@@ -24,6 +24,7 @@ CLIENT_ERRORS = {
 @partner_endpoint(
     router,
     "/client/info",
+    operation_id="clientInfo",
     input_model=ClientInfoIn,
     output=ClientInfoOut,
     summary="Your contract and access counters",
@@ -37,6 +38,7 @@ def info(request: HttpRequest, params: ClientInfoIn) -> dict:
 @partner_endpoint(
     router,
     "/client/users",
+    operation_id="clientUsers",
     input_model=ClientUsersIn,
     output=ClientUsersOut,
     summary="Your users with their results, page by page",
@@ -54,6 +56,7 @@ def users(request: HttpRequest, params: ClientUsersIn) -> dict:
 @partner_endpoint(
     router,
     "/test/list",
+    operation_id="testList",
     input_model=TestListIn,
     output=TestListOut,
     summary="The tests available to you",

@@ -30,6 +30,7 @@ def _idempotency_key(request: HttpRequest) -> str | None:
 @partner_endpoint(
     router,
     "/progress/save",
+    operation_id="progressSave",
     input_model=ProgressSaveIn,
     output=ProgressSaveOut,
     summary="Save a user's answers and get the result key",
@@ -68,6 +69,7 @@ def save(request: HttpRequest, params: ProgressSaveIn) -> dict:
 @partner_endpoint(
     router,
     "/result/get",
+    operation_id="resultGet",
     input_model=ResultGetIn,
     output=ResultOut,
     summary="Get a scored result (JSON or a printable page)",

@@ -17,6 +17,7 @@ router = Router(tags=["tokens"])
 @partner_endpoint(
     router,
     "/token/create",
+    operation_id="tokenCreate",
     input_model=TokenCreateIn,
     output=TokenCreateOut,
     summary="A one-time access token for one test of one user",
@@ -49,6 +50,7 @@ def create(request: HttpRequest, params: TokenCreateIn) -> dict:
 @partner_endpoint(
     router,
     "/test/get",
+    operation_id="testGet",
     input_model=TestGetIn,
     output=TestGetOut,
     summary="The questions of a test, for a token",
