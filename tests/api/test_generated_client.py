@@ -44,9 +44,14 @@ class Generated:
 
 
 @pytest.fixture(scope="module")
-def generated(live_server, tmp_path_factory) -> Iterator[Generated]:
+def generated(live_server, django_db_blocker, tmp_path_factory) -> Iterator[Generated]:
     folder = tmp_path_factory.mktemp("generated-client")
-    with urllib.request.urlopen(f"{live_server.url}{API}openapi.json") as response:
+    # Before any test's database is set up: the server still checks its
+    # connection at the start of the request, which must not be refused.
+    with (
+        django_db_blocker.unblock(),
+        urllib.request.urlopen(f"{live_server.url}{API}openapi.json") as response,
+    ):
         schema = json.load(response)
     (folder / "openapi.json").write_text(json.dumps(schema), encoding="utf-8")
     # No post hooks: the generated code is imported, not formatted or linted.
