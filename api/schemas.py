@@ -5,12 +5,19 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from api import examples
 from api.params import ApiInput
 from api.progress import Answers, progress_parse
 from common.text import has_control_character
+
+
+def example(data: dict[str, Any]) -> ConfigDict:
+    """The model's example in the OpenAPI document (api/examples.py)."""
+    return ConfigDict(json_schema_extra={"examples": [data]})
+
 
 UserId = Annotated[
     str,
@@ -60,15 +67,20 @@ class ErrorBody(Schema):
 
 
 class ErrorOut(Schema):
+    model_config = example(examples.ERROR_OUT)
+
     error: ErrorBody
 
 
 class UserRegisterIn(ApiInput):
+    model_config = example(examples.USER_REGISTER_IN)
     user_id: UserId
     group: GroupParam = None
 
 
 class UserRegisterOut(Schema):
+    model_config = example(examples.USER_REGISTER_OUT)
+
     user_key: str = Field(description="The user's permanent key (UUID).")
     created: bool = Field(description="True when this call registered the user and charged.")
 
@@ -76,8 +88,12 @@ class UserRegisterOut(Schema):
 class ClientInfoIn(ApiInput):
     """Only the client key, which api.auth reads."""
 
+    model_config = example(examples.CLIENT_INFO_IN)
+
 
 class ClientInfoOut(Schema):
+    model_config = example(examples.CLIENT_INFO_OUT)
+
     name: str
     payment_policy: str = Field(description="prepaid or postpaid.")
     tests_policy: str = Field(description="one_test, test_plus_bonus or unlimited.")
@@ -102,7 +118,34 @@ TestCode = Annotated[
 ]
 
 
+ANSWER_SCHEMA = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+# Three shapes and no "type" beside the union (generators refuse that). The JSON
+# text comes first: it is the one shape a query string or a form can carry, and
+# api/endpoint.py documents only it there.
+PROGRESS_SCHEMA = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "string", "title": "AnswersJson", "contentMediaType": "application/json"},
+            {
+                "type": "object",
+                "title": "Answers",
+                "description": "Item id -> option id, or a list of option ids.",
+                "additionalProperties": ANSWER_SCHEMA,
+            },
+            {
+                "type": "array",
+                "title": "AnswerPairs",
+                "description": "Ordered [item id, option id or list of option ids] pairs.",
+                "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": ANSWER_SCHEMA},
+            },
+        ]
+    }
+)
+
+
 class ProgressSaveIn(ApiInput):
+    model_config = example(examples.PROGRESS_SAVE_IN)
+
     test: TestCode
     user_key: UserKey
     progress: Annotated[
@@ -115,10 +158,8 @@ class ProgressSaveIn(ApiInput):
                 "as JSON text, as PHP bracket parameters (progress[1]=a&progress[2][0]=b) "
                 "or inside a JSON body."
             ),
-            json_schema_extra={
-                "anyOf": [{"type": "string"}, {"type": "object"}, {"type": "array"}]
-            },
         ),
+        PROGRESS_SCHEMA,
     ]
     access_token: Annotated[
         UUID | None,
@@ -130,10 +171,14 @@ class ProgressSaveIn(ApiInput):
 
 
 class ProgressSaveOut(Schema):
+    model_config = example(examples.PROGRESS_SAVE_OUT)
+
     result_key: str = Field(description="The key to fetch the result with (UUID).")
 
 
 class ResultGetIn(ApiInput):
+    model_config = example(examples.RESULT_GET_IN)
+
     result_key: Annotated[UUID, Field(description="The key returned by progress/save.")]
     format: Annotated[
         Literal["json", "html"],
@@ -152,6 +197,8 @@ class ScaleOut(Schema):
 
 
 class ResultOut(Schema):
+    model_config = example(examples.RESULT_GET_OUT)
+
     result_key: str
     test: str
     test_title: str
@@ -164,6 +211,8 @@ class ResultOut(Schema):
 
 
 class UserTestsIn(ApiInput):
+    model_config = example(examples.USER_TESTS_IN)
+
     user_key: UserKey
 
 
@@ -181,6 +230,8 @@ class PassedOut(Schema):
 
 
 class UserTestsOut(Schema):
+    model_config = example(examples.USER_TESTS_OUT)
+
     group: GroupOut
     available: list[TestOut] = Field(description="Tests the tests policy still allows.")
     passed: list[PassedOut]
@@ -189,12 +240,17 @@ class UserTestsOut(Schema):
 class TestListIn(ApiInput):
     """Only the client key, which api.auth reads."""
 
+    model_config = example(examples.TEST_LIST_IN)
+
 
 class TestListOut(Schema):
+    model_config = example(examples.TEST_LIST_OUT)
+
     tests: list[TestOut]
 
 
 class ClientUsersIn(ApiInput):
+    model_config = example(examples.CLIENT_USERS_IN)
     page: Annotated[int, Field(ge=1, le=1_000_000, description="Page number, from 1.")] = 1
     page_size: Annotated[int, Field(ge=1, le=500, description="Users per page, 1-500.")] = 50
     group: Annotated[
@@ -222,6 +278,8 @@ class ClientUserOut(Schema):
 
 
 class ClientUsersOut(Schema):
+    model_config = example(examples.CLIENT_USERS_OUT)
+
     count: int
     page: int
     pages: int
@@ -232,6 +290,7 @@ AccessTokenParam = Annotated[UUID, Field(description="The one-time token from to
 
 
 class TokenCreateIn(ApiInput):
+    model_config = example(examples.TOKEN_CREATE_IN)
     user_key: UserKey
     test: TestCode
     return_url: Annotated[
@@ -245,12 +304,16 @@ class TokenCreateIn(ApiInput):
 
 
 class TokenCreateOut(Schema):
+    model_config = example(examples.TOKEN_CREATE_OUT)
+
     access_token: str
     expires_at: datetime
     player_url: str = Field(description="The hosted test player for this token.")
 
 
 class TestGetIn(ApiInput):
+    model_config = example(examples.TEST_GET_IN)
+
     access_token: AccessTokenParam
 
 
@@ -270,6 +333,8 @@ class PublicItemOut(Schema):
 
 
 class TestGetOut(Schema):
+    model_config = example(examples.TEST_GET_OUT)
+
     access_token: str
     expires_at: datetime
     code: str

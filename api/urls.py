@@ -12,7 +12,12 @@ the query string (GET) or as a form or JSON object (POST); the client key may
 also be sent as the `X-Client-Key` header.
 
 Every error has the body `{"error": {"code": <status>, "message": "..."}}`
-with the same HTTP status.
+with the same HTTP status. Besides the statuses each operation lists, any
+method other than GET and POST is answered 405 with an `Allow` header.
+
+Every operation is offered twice: `userRegister` takes the query string
+(GET), `userRegisterPost` a form or a JSON object (POST), which may also carry
+query parameters; the body's value wins.
 """
 
 

@@ -40,6 +40,7 @@ def client_info_out(provider: Provider) -> dict:
 @partner_endpoint(
     router,
     "/client/info",
+    operation_id="clientInfo",
     input_model=ClientInfoIn,
     output=ClientInfoOut,
     summary="Your contract and access counters",
@@ -82,6 +83,7 @@ def client_users_out(page: Page) -> dict:
 @partner_endpoint(
     router,
     "/client/users",
+    operation_id="clientUsers",
     input_model=ClientUsersIn,
     output=ClientUsersOut,
     summary="Your users with their results, page by page",
@@ -110,6 +112,7 @@ def questionnaire_out(questionnaire: Questionnaire) -> dict:
 @partner_endpoint(
     router,
     "/test/list",
+    operation_id="testList",
     input_model=TestListIn,
     output=TestListOut,
     summary="The tests available to you",

@@ -33,6 +33,7 @@ def _idempotency_key(request: HttpRequest) -> str | None:
 @partner_endpoint(
     router,
     "/progress/save",
+    operation_id="progressSave",
     input_model=ProgressSaveIn,
     output=ProgressSaveOut,
     summary="Save a user's answers and get the result key",
@@ -91,6 +92,7 @@ def result_out(row: ResultRow) -> dict:
 @partner_endpoint(
     router,
     "/result/get",
+    operation_id="resultGet",
     input_model=ResultGetIn,
     output=ResultOut,
     summary="Get a scored result (JSON or a printable page)",

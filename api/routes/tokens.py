@@ -20,6 +20,7 @@ router = Router(tags=["tokens"])
 @partner_endpoint(
     router,
     "/token/create",
+    operation_id="tokenCreate",
     input_model=TokenCreateIn,
     output=TokenCreateOut,
     summary="A one-time access token for one test of one user",
@@ -57,6 +58,7 @@ def token_create_out(request: HttpRequest, token: AccessToken) -> dict:
 @partner_endpoint(
     router,
     "/test/get",
+    operation_id="testGet",
     input_model=TestGetIn,
     output=TestGetOut,
     summary="The questions of a test, for a token",

@@ -14,6 +14,7 @@ router = Router(tags=["users"])
 @partner_endpoint(
     router,
     "/user/register",
+    operation_id="userRegister",
     input_model=UserRegisterIn,
     output=UserRegisterOut,
     summary="Register a user (charges one access the first time)",
@@ -60,6 +61,7 @@ def user_tests_out(tests: UserTests) -> dict:
 @partner_endpoint(
     router,
     "/user/tests",
+    operation_id="userTests",
     input_model=UserTestsIn,
     output=UserTestsOut,
     summary="Tests a user may still take, and the results the user has",

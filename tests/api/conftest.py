@@ -69,3 +69,20 @@ def register(call) -> Callable[..., str]:
         return response.json()["user_key"]
 
     return register
+
+
+@pytest.fixture
+def openapi(client: Client) -> dict:
+    """The partner API's OpenAPI document, as served."""
+    response = client.get(API + "openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def operations(openapi: dict) -> list[tuple[str, str, dict]]:
+    """(path, method, operation) of every operation in the document."""
+    return [
+        (path, method, operation)
+        for path, item in openapi["paths"].items()
+        for method, operation in item.items()
+    ]
