@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from api.selectors import result_as_dict
 from billing.exports import XLSX_CONTENT_TYPE
-from reports import access, exports, selectors
+from reports import access, analytics_views, exports, selectors
 from reports.access import Area
 from reports.charts import daily_columns, horizontal_bars
 from reports.filters import UserFilter, UserFilterForm
@@ -57,6 +57,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "per_test": horizontal_bars(data.results_per_test),
         "leading": [(title, horizontal_bars(rows)) for title, rows in data.leading],
     }
+    context.update(analytics_views.dashboard_context(request, provider, context["may_see_results"]))
     return render_page(request, "reports/dashboard.html", context)
 
 

@@ -2,6 +2,7 @@
 
 - ``amount|money``: 1 053,50 ₽
 - ``count|number``: 12 480
+- ``mean|decimal``, ``mean|decimal:1``: 3,25, 3,3
 - ``share|percent``, ``share|percent:0``: 64,8 %, 65 %
 - ``n|plural:"результат,результата,результатов"``: 21 результат
 - ``n|plural_form:"…"``: the noun alone, for a number shown apart
@@ -35,6 +36,11 @@ def money(value: object) -> str:
 @register.filter(is_safe=True)
 def number(value: object) -> str:
     return formatting.number_ru(value)
+
+
+@register.filter(is_safe=True)
+def decimal(value: object, places: int = 2) -> str:
+    return formatting.decimal_ru(value, int(places))
 
 
 @register.filter(is_safe=True)
