@@ -43,7 +43,7 @@ class ScaleInfo:
 
 
 @dataclass(frozen=True)
-class TestVersions:
+class Versions:
     code: str
     title: str
     pks: tuple[int, ...]
@@ -55,7 +55,7 @@ class TestVersions:
         return max((len(codes) for codes in self.codes_by_version.values()), default=0)
 
 
-def test_versions(code: str) -> TestVersions | None:
+def questionnaire_versions(code: str) -> Versions | None:
     """Every stored version of a test (results keep the version they were scored with)."""
     rows = list(Questionnaire.objects.filter(code=code).order_by("-version"))
     if not rows:
@@ -66,7 +66,7 @@ def test_versions(code: str) -> TestVersions | None:
         for scale in definition.scales:
             bands = tuple(band.label for band in scale.bands)
             scales.setdefault(scale.code, ScaleInfo(scale.code, scale.title, bands))
-    return TestVersions(
+    return Versions(
         code=code,
         title=rows[0].title,
         pks=tuple(definitions),
@@ -89,7 +89,7 @@ def default_test(provider: Provider) -> str:
     return next(iter(rows), "")
 
 
-def latest_results(provider: Provider, versions: TestVersions, f: AnalyticsFilter) -> QuerySet:
+def latest_results(provider: Provider, versions: Versions, f: AnalyticsFilter) -> QuerySet:
     latest_first = Window(
         RowNumber(), partition_by=[F("user_id")], order_by=[F("created_at").desc(), F("pk").desc()]
     )
@@ -101,7 +101,7 @@ def latest_results(provider: Provider, versions: TestVersions, f: AnalyticsFilte
     )
 
 
-def results_frame(provider: Provider, versions: TestVersions, f: AnalyticsFilter) -> pd.DataFrame:
+def results_frame(provider: Provider, versions: Versions, f: AnalyticsFilter) -> pd.DataFrame:
     """One row per student: user, group, created_at, leading (codes), raw:<code>, band:<code>."""
     fields: dict = {
         "user": F("user_id"),
@@ -124,7 +124,7 @@ def _prefixed(fields: dict) -> dict:
     return {f"a_{name}": expression for name, expression in fields.items()}
 
 
-def _by_scale_code(frame: pd.DataFrame, versions: TestVersions) -> pd.DataFrame:
+def _by_scale_code(frame: pd.DataFrame, versions: Versions) -> pd.DataFrame:
     """Index columns (raw_0, band_0, ...) renamed to scale codes, per result version."""
     out = frame[["user", "group", "created_at"]].copy()
     out["group"] = out["group"].where(out["group"] != "", NO_GROUP)
@@ -184,7 +184,7 @@ class GroupCell:
 class GroupRow:
     group: str
     students: int
-    means: tuple[GroupCell, ...]  # per scale, in TestAnalytics.scales order
+    means: tuple[GroupCell, ...]  # per scale, in ResultsAnalytics.scales order
     leading: tuple[GroupCell, ...]  # per leading type: its students, percent of the group's
 
     @property
@@ -193,7 +193,7 @@ class GroupRow:
 
 
 @dataclass(frozen=True)
-class TestAnalytics:
+class ResultsAnalytics:
     test: str
     title: str
     period: str
@@ -207,19 +207,19 @@ class TestAnalytics:
         return any(row.few for row in self.groups)
 
 
-def test_analytics(provider: Provider, f: AnalyticsFilter) -> TestAnalytics | None:
+def results_analytics(provider: Provider, f: AnalyticsFilter) -> ResultsAnalytics | None:
     """Distribution, mean and median per scale, and the group tables: two queries."""
-    versions = test_versions(f.test)
+    versions = questionnaire_versions(f.test)
     if versions is None:
         return None
     frame = results_frame(provider, versions, f)
     return analytics_of(frame, versions, f)
 
 
-def analytics_of(frame: pd.DataFrame, versions: TestVersions, f: AnalyticsFilter) -> TestAnalytics:
+def analytics_of(frame: pd.DataFrame, versions: Versions, f: AnalyticsFilter) -> ResultsAnalytics:
     scales = tuple(_scale_summary(frame, scale) for scale in versions.scales)
     leading_types = _leading_types(frame, versions)
-    return TestAnalytics(
+    return ResultsAnalytics(
         test=versions.code,
         title=versions.title,
         period=f.describe_period(),
@@ -258,7 +258,7 @@ def _scale_summary(frame: pd.DataFrame, scale: ScaleInfo) -> ScaleSummary:
     )
 
 
-def _leading_types(frame: pd.DataFrame, versions: TestVersions) -> tuple[tuple[str, str], ...]:
+def _leading_types(frame: pd.DataFrame, versions: Versions) -> tuple[tuple[str, str], ...]:
     """Scales that lead in some result, in the test's scale order."""
     seen = set(frame["leading"].explode().dropna())
     return tuple((s.code, s.title) for s in versions.scales if s.code in seen) + tuple(
@@ -271,7 +271,7 @@ def _group_order(groups: pd.Index) -> list[str]:
 
 
 def _group_rows(
-    frame: pd.DataFrame, versions: TestVersions, leading: list[str]
+    frame: pd.DataFrame, versions: Versions, leading: list[str]
 ) -> tuple[GroupRow, ...]:
     if frame.empty:
         return ()
@@ -417,7 +417,7 @@ def unused_links(
 # -- per page ---------------------------------------------------------------------------
 
 
-def test_choices() -> list[tuple[str, str]]:
+def analytics_test_choices() -> list[tuple[str, str]]:
     """(code, title) of the current tests, main ones first."""
     return [(q.code, q.title) for q in questionnaires_current()]
 
@@ -425,7 +425,7 @@ def test_choices() -> list[tuple[str, str]]:
 @dataclass(frozen=True)
 class DashboardAnalytics:
     filter: AnalyticsFilter
-    test: TestAnalytics | None
+    test: ResultsAnalytics | None
     funnel: Funnel
     unused: UnusedLinks
 
@@ -434,7 +434,7 @@ def dashboard_analytics(provider: Provider, f: AnalyticsFilter) -> DashboardAnal
     """The dashboard's analytics sections: five queries whatever the data size."""
     return DashboardAnalytics(
         filter=f,
-        test=test_analytics(provider, f),
+        test=results_analytics(provider, f),
         funnel=completion_funnel(provider, f),
         unused=unused_links(provider, f),
     )

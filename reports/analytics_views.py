@@ -21,7 +21,7 @@ from reports.stacked import stacked_bars
 
 
 def _choice(request: HttpRequest, provider: Provider) -> tuple[AnalyticsForm, AnalyticsFilter]:
-    form = AnalyticsForm(request.GET, tests=analytics.test_choices())
+    form = AnalyticsForm(request.GET, tests=analytics.analytics_test_choices())
     chosen = form.analytics_filter(
         default_test=lambda: analytics.default_test(provider),
         today=timezone.localdate(timezone=MOSCOW),
@@ -81,6 +81,6 @@ def groups(request: HttpRequest, slug: str) -> HttpResponse:
         "analytics_presets": _presets(chosen),
         "analytics_query": urlencode({"test": chosen.test, **_dates(chosen)}),
         "chosen": chosen,
-        "data": analytics.test_analytics(provider, chosen),
+        "data": analytics.results_analytics(provider, chosen),
     }
     return render_page(request, "reports/groups.html", context)
