@@ -21,6 +21,7 @@ from api.models import ProviderUser, Result
 from billing.models import Provider
 from catalog.models import Questionnaire
 from catalog.selectors import questionnaire_definition
+from reports.analytics_sheets import write_analytics_sheets
 from reports.filters import UserFilter
 from reports.sheets import EXCEL_MAX_ROWS, Column, SheetStream, write_rows
 
@@ -181,6 +182,7 @@ def users_xlsx(
             sheet.append(row)
             tick()
         sheet.close()
+    write_analytics_sheets(wb, taken, provider, user_filter)
     wb.save(out)
     if on_progress:
         on_progress(written)

@@ -69,10 +69,11 @@ def stacked_bars(rows: list[tuple[str, list[tuple[str, float]]]]) -> StackedChar
     """``rows``: (label, [(level, percent), ...]) with the levels in the same order per row."""
     label_column = max([0.0, *(text_width(label) for label, _ in rows)])
     plot_left = label_column + GAP
-    width = plot_left + PLOT_WIDTH
     levels: list[str] = []
     for _, parts in rows:
         levels += [level for level, _ in parts if level not in levels]
+    # A legend label longer than the whole drawing widens it rather than being cut.
+    width = max([plot_left + PLOT_WIDTH, *(_legend_room(level) for level in levels)])
     colours = {level: COLOURS[min(n, len(COLOURS) - 1)] for n, level in enumerate(levels)}
     drawn = []
     for n, (label, parts) in enumerate(rows):
@@ -104,13 +105,17 @@ def stacked_bars(rows: list[tuple[str, list[tuple[str, float]]]]) -> StackedChar
     )
 
 
+def _legend_room(level: str) -> float:
+    return SWATCH + 6 + text_width(level) + 18
+
+
 def _legend(
     levels: list[str], colours: dict[str, str], width: float, top: float
 ) -> tuple[tuple[LegendItem, ...], float]:
     """Swatch and label per level, wrapping onto a new line rather than past the edge."""
     items, x, y = [], 0.0, top
     for level in levels:
-        room = SWATCH + 6 + text_width(level) + 18
+        room = _legend_room(level)
         if x and x + room > width:
             x, y = 0.0, y + LEGEND_ROW
         items.append(LegendItem(x=round(x, 1), y=y, colour=colours[level], label=level))
