@@ -2,20 +2,35 @@
 
 Each frame is read with ONE query whatever the number of results: PostgreSQL
 (or SQLite) keeps each student's latest result of the test in the period
-(a window function) and pulls every scale's raw score and band out of the
-``scales`` JSON array by index, so the 5 KB of interpretation texts per
-result never reach Python. pandas then does the counting; the page and the
-Excel export receive plain dataclasses.
+(a window function) and pulls the array of raw scores out of the ``scales``
+JSON in one call per row, so the 5 KB of interpretation texts per result
+never reach Python; each band is looked up from its raw score in the
+result's own definition version, as scoring chose it. pandas then does the
+counting; the page and the Excel export receive plain dataclasses.
 
 Students are counted, not results: a student who took the test twice in the
 period counts once, with the latest result.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from django.db.models import Count, Exists, F, FloatField, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+)
 from django.db.models.expressions import Window
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, RowNumber
@@ -48,11 +63,11 @@ class Versions:
     title: str
     pks: tuple[int, ...]
     scales: tuple[ScaleInfo, ...]  # the newest version's order, then older versions' extras
-    codes_by_version: dict[int, tuple[str, ...]]  # scale code at each index of ``scales``
+    definitions: dict[int, Definition]  # by version pk
 
     @property
     def width(self) -> int:
-        return max((len(codes) for codes in self.codes_by_version.values()), default=0)
+        return max((len(d.scales) for d in self.definitions.values()), default=0)
 
 
 def questionnaire_versions(code: str) -> Versions | None:
@@ -71,9 +86,7 @@ def questionnaire_versions(code: str) -> Versions | None:
         title=rows[0].title,
         pks=tuple(definitions),
         scales=tuple(scales.values()),
-        codes_by_version={
-            pk: tuple(scale.code for scale in d.scales) for pk, d in definitions.items()
-        },
+        definitions=definitions,
     )
 
 
@@ -101,44 +114,77 @@ def latest_results(provider: Provider, versions: Versions, f: AnalyticsFilter) -
     )
 
 
+class ScaleRaws(Func):
+    """The raw score of every scale of a result, as one JSON array text: '[4, 3, 5, 2, 6]'.
+
+    One call per row: PostgreSQL decompresses a TOASTed ``scales`` value again
+    for every expression that reads it, so ten key lookups per row (raw and
+    band of five scales) cost five times this one.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, field: str, width: int) -> None:
+        super().__init__(F(field))
+        self.width = width
+
+    def as_postgresql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"jsonb_path_query_array({column}, '$[*].raw')::text", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        paths = ", ".join(f"'$[{i}].raw'" for i in range(self.width))
+        # With two paths or more, json_extract answers a JSON array of the values.
+        if self.width == 1:
+            return f"json_array(json_extract({column}, {paths}))", params
+        return f"json_extract({column}, {paths})", params
+
+
 def results_frame(provider: Provider, versions: Versions, f: AnalyticsFilter) -> pd.DataFrame:
-    """One row per student: user, group, created_at, leading (codes), raw:<code>, band:<code>."""
-    fields: dict = {
-        "user": F("user_id"),
-        "group": F("user__group"),
-        "created_at": F("created_at"),
-        "version": F("questionnaire_id"),
-        "leading": KT("outcome__leading"),
-    }
-    for i in range(versions.width):
-        fields[f"raw_{i}"] = Cast(KT(f"scales__{i}__raw"), FloatField())
-        fields[f"band_{i}"] = KT(f"scales__{i}__band")
-    rows = latest_results(provider, versions, f).annotate(**_prefixed(fields))
-    data = list(rows.values_list(*(f"a_{name}" for name in fields)))
-    frame = pd.DataFrame.from_records(data, columns=list(fields))
+    """One row per student: user, group, leading (codes), raw:<code>, band:<code>.
+
+    The band is not read from the JSON but looked up from the raw score in the
+    result's own version of the definition, exactly as scoring chose it.
+    """
+    latest = latest_results(provider, versions, f).values("pk")
+    rows = (
+        Result.objects.filter(pk__in=latest)
+        .annotate(
+            a_group=F("user__group"),
+            a_leading=Cast(KT("outcome__leading"), TextField()),
+            a_raws=ScaleRaws("scales", versions.width),
+        )
+        # No created_at: nothing counts by it once the latest result is chosen, and
+        # parsing 14,000 timestamps cost 70 ms a page.
+        .values_list("user_id", "a_group", "questionnaire_id", "a_leading", "a_raws")
+    )
+    frame = pd.DataFrame.from_records(
+        list(rows), columns=["user", "group", "version", "leading", "raws"]
+    )
     return _by_scale_code(frame, versions)
 
 
-def _prefixed(fields: dict) -> dict:
-    # Annotation names must not clash with the model's own fields (user, created_at).
-    return {f"a_{name}": expression for name, expression in fields.items()}
-
-
 def _by_scale_code(frame: pd.DataFrame, versions: Versions) -> pd.DataFrame:
-    """Index columns (raw_0, band_0, ...) renamed to scale codes, per result version."""
-    out = frame[["user", "group", "created_at"]].copy()
+    """The raw array split into a column per scale code, per result version, and bands."""
+    out = frame[["user", "group"]].copy()
     out["group"] = out["group"].where(out["group"] != "", NO_GROUP)
     out["leading"] = frame["leading"].map(_codes)
+    raws = pd.DataFrame(
+        [json.loads(text) if text else [] for text in frame["raws"]], index=frame.index
+    )
     for scale in versions.scales:
         out[f"raw:{scale.code}"] = pd.Series(float("nan"), index=frame.index, dtype="float64")
         out[f"band:{scale.code}"] = pd.Series(None, index=frame.index, dtype="object")
-    for pk, codes in versions.codes_by_version.items():
+    for pk, definition in versions.definitions.items():
         mask = frame["version"] == pk
         if not mask.any():
             continue
-        for i, code in enumerate(codes):
-            out.loc[mask, f"raw:{code}"] = frame.loc[mask, f"raw_{i}"].astype("float64")
-            out.loc[mask, f"band:{code}"] = frame.loc[mask, f"band_{i}"]
+        for i, scale in enumerate(definition.scales):
+            raw = raws.loc[mask, i].astype("float64")
+            bands = {value: scale.band_for(value).label for value in raw.dropna().unique()}
+            out.loc[mask, f"raw:{scale.code}"] = raw
+            out.loc[mask, f"band:{scale.code}"] = raw.map(bands)
     return out
 
 
@@ -342,18 +388,33 @@ def completion_funnel(provider: Provider, f: AnalyticsFilter) -> Funnel:
     student with a result counts as having had a link.
     """
     versions = _version_pks(f.test)
-    results = Result.objects.filter(user=OuterRef("pk"), questionnaire_id__in=versions)
-    tokens = AccessToken.objects.filter(user=OuterRef("pk"), questionnaire_id__in=versions)
-    counts = (
-        ProviderUser.objects.filter(provider=provider)
-        .filter(f.created_q("registered_at"))
-        .aggregate(
-            registered=Count("pk"),
-            linked=Count("pk", filter=Q(Exists(tokens)) | Q(Exists(results))),
-            completed=Count("pk", filter=Q(Exists(results))),
-        )
-    )
+    users = ProviderUser.objects.filter(provider=provider).filter(f.created_q("registered_at"))
+    # Uncorrelated IN lists: PostgreSQL hashes each once instead of probing per student.
+    # No result predates its student's registration, so the period bounds the scan too.
+    completed = Result.objects.filter(
+        questionnaire_id__in=versions, user__in=users.values("pk")
+    ).filter(AnalyticsFilter(f.test, f.date_from).created_q("created_at"))
+    linked = AccessToken.objects.filter(provider=provider, questionnaire_id__in=versions)
+    flags = pd.DataFrame.from_records(
+        list(
+            users.annotate(
+                a_took=_flag(Q(pk__in=completed.values("user_id"))),
+                a_linked=_flag(Q(pk__in=linked.values("user_id"))),
+            ).values_list("a_took", "a_linked")
+        ),
+        columns=["took", "linked"],
+        coerce_float=False,
+    ).astype(bool)
+    counts = {
+        "registered": len(flags),
+        "linked": int((flags["took"] | flags["linked"]).sum()),
+        "completed": int(flags["took"].sum()),
+    }
     return Funnel(**counts)
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def _version_pks(code: str) -> QuerySet:
