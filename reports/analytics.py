@@ -117,9 +117,10 @@ def latest_results(provider: Provider, versions: Versions, f: AnalyticsFilter) -
 class ScaleRaws(Func):
     """The raw score of every scale of a result, as one JSON array text: '[4, 3, 5, 2, 6]'.
 
-    One call per row: PostgreSQL decompresses a TOASTed ``scales`` value again
+    One call per row: PostgreSQL decompresses a compressed ``scales`` value again
     for every expression that reads it, so ten key lookups per row (raw and
-    band of five scales) cost five times this one.
+    band of five scales) took about 2.5 times as long (0.5 s against 0.2 s of
+    extraction for 31,000 results).
     """
 
     output_field = TextField()
@@ -385,7 +386,8 @@ def completion_funnel(provider: Provider, f: AnalyticsFilter) -> Funnel:
 
     Tokens are purged once expired (``purge_expired_tokens``), so a link issued
     more than a day ago is on record only through the result it produced: a
-    student with a result counts as having had a link.
+    student with a result counts as having had a link. One query: two flags per
+    student, summed by pandas.
     """
     versions = _version_pks(f.test)
     users = ProviderUser.objects.filter(provider=provider).filter(f.created_q("registered_at"))
