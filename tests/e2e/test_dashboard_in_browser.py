@@ -48,7 +48,8 @@ def test_staff_log_in_see_charts_filter_users_and_download_excel(
     # Staff of one college land on its dashboard, not on a one-row list.
     page.wait_for_url("**/reports/providers/**")
     page.locator("svg.chart").first.wait_for()
-    assert page.locator("svg.chart").count() == 3
+    assert page.locator("svg.chart:not(.chart-stacked)").count() == 3
+    assert page.locator("svg.chart-stacked").count() == 1  # the analytics' levels
     assert page.locator("svg.chart-daily rect").count() == 60
     assert page.locator("#users .value").inner_text() == "12"
     page.screenshot(path=str(artifacts / "reports-dashboard-phone.png"), full_page=True)
