@@ -60,6 +60,12 @@ def score_ru(value: object) -> str:
     return _grouped(number, 0 if number == number.to_integral_value() else 2)
 
 
+def decimal_ru(value: object, places: int = 2) -> str:
+    """A measured value such as a mean: 3.254 -> "3,25"; "" for a non-number."""
+    number = _decimal(value)
+    return "" if number is None else _grouped(number, places)
+
+
 def percent_ru(value: object, places: int = 1) -> str:
     """64.83 -> "64,8 %" (the sign after a non-breaking space, as Russian typesetting asks)."""
     number = _decimal(value)

@@ -23,6 +23,7 @@ from catalog.models import Questionnaire
 from catalog.selectors import questionnaire_definition
 from common.formatting import datetime_ru
 from reports import selectors
+from reports.analytics_sheets import write_analytics_sheets
 from reports.filters import NO_GROUP, UserFilter
 from reports.listing import users_listed
 from reports.sheets import EXCEL_MAX_ROWS, Column, SheetStream, write_rows
@@ -203,6 +204,7 @@ def users_xlsx(
             sheet.append(row)
             tick()
         sheet.close()
+    write_analytics_sheets(wb, taken, provider, user_filter)
     wb.save(out)
     if on_progress:
         on_progress(written)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import invoice_views, views
+from reports import analytics_views, invoice_views, views
 
 app_name = "reports"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("invoices/<int:pk>/unpaid/", invoice_views.invoice_unpaid, name="invoice_unpaid"),
     path("providers/<slug:slug>/", views.dashboard, name="dashboard"),
     path("providers/<slug:slug>/users/", views.users, name="users"),
+    path("providers/<slug:slug>/groups/", analytics_views.groups, name="groups"),
     path("providers/<slug:slug>/users/export/", views.users_export, name="users_export"),
     path("providers/<slug:slug>/exports/<int:pk>/", views.export_job, name="export_job"),
     path(

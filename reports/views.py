@@ -21,7 +21,7 @@ from api.selectors import result_row
 from billing.exports import XLSX_CONTENT_TYPE
 from billing.models import Provider
 from events.selectors import webhook_log
-from reports import access, exports, selectors
+from reports import access, analytics_views, exports, selectors
 from reports.access import Area
 from reports.charts import daily_columns, horizontal_bars
 from reports.columns import user_scales, users_headers
@@ -68,6 +68,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "webhooks": webhook_log(provider, request.user),
     }
+    context.update(analytics_views.dashboard_context(request, provider, context["may_see_results"]))
     return render_page(request, "reports/dashboard.html", context)
 
 

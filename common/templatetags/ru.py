@@ -3,6 +3,7 @@
 - ``amount|money``: 1 053,50 ₽
 - ``count|number``: 12 480
 - ``raw|score``: 7, 3,50 (a scale score)
+- ``mean|decimal``, ``mean|decimal:1``: 3,25, 3,3
 - ``share|percent``, ``share|percent:0``: 64,8 %, 65 %
 - ``n|plural:"результат,результата,результатов"``: 21 результат
 - ``n|plural_form:"…"``: the noun alone, for a number shown apart
@@ -41,6 +42,11 @@ def number(value: object) -> str:
 @register.filter(is_safe=True)
 def score(value: object) -> str:
     return formatting.score_ru(value)
+
+
+@register.filter(is_safe=True)
+def decimal(value: object, places: int = 2) -> str:
+    return formatting.decimal_ru(value, int(places))
 
 
 @register.filter(is_safe=True)

@@ -21,7 +21,8 @@ def assert_charts_readable(page) -> None:
     report = page.evaluate(
         """() => [...document.querySelectorAll("figure.chart")].map(figure => {
             const panel = figure.closest(".panel").getBoundingClientRect();
-            const texts = [...figure.querySelectorAll(".bar-label, .bar-value, .tick, .dates span")]
+            const texts = [...figure.querySelectorAll(
+                ".bar-label, .bar-value, .tick, .dates span, .stacked-legend li")]
                 .filter(el => el.textContent.trim());
             return {
                 smallest: Math.min(...texts.map(el => parseFloat(getComputedStyle(el).fontSize))),
@@ -74,7 +75,8 @@ def test_staff_log_in_see_charts_filter_users_and_download_excel(
     # Staff of one college land on its dashboard, not on a one-row list.
     page.wait_for_url("**/reports/providers/**")
     page.locator("figure.chart").first.wait_for()
-    assert page.locator("figure.chart").count() == 3
+    assert page.locator("figure.chart:not(.chart-stacked)").count() == 3
+    assert page.locator("figure.chart-stacked").count() == 1  # the analytics' levels
     assert page.locator(".chart-daily .column").count() == 60
     assert page.locator("#users .value").inner_text() == "12"
     assert_charts_readable(page)

@@ -38,6 +38,7 @@ EXPECTED = {
         )
         for name, method, ok in [
             ("users", "get", OK),
+            ("groups", "get", OK),
             ("users_export", "post", OK),
             ("export_job", "get", OK),
             ("export_job_download", "get", OK),
@@ -93,6 +94,7 @@ def urls(provider_a, result_a, make_invoice, viewer_a) -> dict[str, str]:
         "providers": reverse("reports:providers"),
         "dashboard": reverse("reports:dashboard", args=[slug]),
         "users": reverse("reports:users", args=[slug]),
+        "groups": reverse("reports:groups", args=[slug]),
         "users_export": reverse("reports:users_export", args=[slug]),
         "export_job": reverse("reports:export_job", args=[slug, job.pk]),
         "export_job_download": reverse("reports:export_job_download", args=[slug, job.pk]),

@@ -22,7 +22,8 @@ def test_it_shows_the_counters_and_three_kinds_of_chart(client, viewer_a, provid
 
     assert re.search(r'id="users"><div class="value">6<', page)
     assert re.search(r'id="results"><div class="value">5<', page)  # 3 main + 2 bonus
-    assert page.count('<figure class="chart ') == 3
+    # Three kinds, and the analytics' levels chart (tests/reports/test_dashboard_analytics.py).
+    assert page.count('<figure class="chart ') == 3 + page.count("chart-stacked") == 4
     assert 'class="chart chart-daily"' in page
     assert "Результаты по тестам" in page and "Ведущие типы" in page
     assert "<script" not in page
@@ -78,4 +79,6 @@ def test_it_costs_the_same_number_of_queries_for_3_and_30_users(client, viewer_a
     with CaptureQueriesContext(connection) as many:
         assert dashboard(client, provider_a).status_code == 200
 
-    assert len(many) == len(few) <= 15, "\n".join(q["sql"][:90] for q in many)
+    # 15 for the counters, charts and webhook log, 7 for the analytics (test choices,
+    # default test, versions, frame, funnel, unused links and their total).
+    assert len(many) == len(few) <= 22, "\n".join(q["sql"][:90] for q in many)

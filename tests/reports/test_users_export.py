@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from api.models import Result
 from billing.periods import moscow_naive
 from catalog.selectors import questionnaire_definition
+from reports.analytics_sheets import GROUPS_SHEET, LEVELS_SHEET
 from reports.exports import RESULT_COLUMNS, SUMMARY_SHEET, USER_COLUMNS, USERS_SHEET, users_xlsx
 from reports.filters import UserFilter
 from tests.reports.conftest import add_user
@@ -59,6 +60,8 @@ def test_there_is_a_summary_a_users_sheet_and_one_sheet_per_test(
         USERS_SHEET,
         main_test.title[:31],
         bonus_test.title[:31],
+        GROUPS_SHEET,
+        LEVELS_SHEET,
     ]
     summary = wb[SUMMARY_SHEET]
     rows = {r[1]: r for r in summary.iter_rows(min_row=2, values_only=True) if r[1]}
@@ -98,7 +101,8 @@ def test_cells_are_typed_and_headers_bold_frozen_and_filtered(provider_a, main_t
 
     wb = export(provider_a)
 
-    for ws in wb.worksheets[1:]:
+    # The analytics sheets hold captioned tables (tests/reports/test_export_analytics_sheets.py).
+    for ws in [ws for ws in wb.worksheets[1:] if ws.title not in (GROUPS_SHEET, LEVELS_SHEET)]:
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref.startswith("A1:")
         assert all(c.font.b for c in ws[1])
