@@ -248,6 +248,9 @@ class ResultsAnalytics:
     scales: tuple[ScaleSummary, ...]
     leading_types: tuple[tuple[str, str], ...]  # (code, title) of scales that can lead
     groups: tuple[GroupRow, ...]
+    # (title, students it leads for) per scale, in the test's order; a tie counts the
+    # student for each of its leading types.
+    leading: tuple[tuple[str, int], ...] = ()
 
     @property
     def has_few_groups(self) -> bool:
@@ -274,6 +277,7 @@ def analytics_of(frame: pd.DataFrame, versions: Versions, f: AnalyticsFilter) ->
         scales=scales,
         leading_types=leading_types,
         groups=_group_rows(frame, versions, [code for code, _ in leading_types]),
+        leading=_leading_counts(frame, versions),
     )
 
 
@@ -310,6 +314,18 @@ def _leading_types(frame: pd.DataFrame, versions: Versions) -> tuple[tuple[str, 
     seen = set(frame["leading"].explode().dropna())
     return tuple((s.code, s.title) for s in versions.scales if s.code in seen) + tuple(
         (code, code) for code in sorted(seen - {s.code for s in versions.scales})
+    )
+
+
+def _leading_counts(frame: pd.DataFrame, versions: Versions) -> tuple[tuple[str, int], ...]:
+    if frame.empty:
+        return ()
+    counts = frame["leading"].explode().dropna().value_counts()
+    if counts.empty:
+        return ()
+    known = {s.code for s in versions.scales}
+    return tuple((s.title, int(counts.get(s.code, 0))) for s in versions.scales) + tuple(
+        (code, int(n)) for code, n in sorted(counts.items()) if code not in known
     )
 
 

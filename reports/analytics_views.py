@@ -16,6 +16,7 @@ from billing.periods import MOSCOW
 from reports import access, analytics
 from reports.access import Area
 from reports.analytics_filters import AnalyticsFilter, AnalyticsForm, Period
+from reports.charts import horizontal_bars
 from reports.pages import render_page
 from reports.stacked import stacked_bars
 
@@ -43,17 +44,19 @@ def dashboard_context(request: HttpRequest, provider: Provider, may_see_results:
         return {}
     form, chosen = _choice(request, provider)
     data = analytics.dashboard_analytics(provider, chosen)
-    levels = None
+    levels = leading = None
     if data.test is not None:
         levels = stacked_bars(
             [(s.title, [(lv.label, lv.share) for lv in s.levels]) for s in data.test.scales]
         )
+        leading = horizontal_bars(list(data.test.leading), total=data.test.students)
     return {
         "analytics": data,
         "analytics_form": form,
         "analytics_presets": _presets(chosen),
         "analytics_query": urlencode({"test": chosen.test, **_dates(chosen)}),
         "levels_chart": levels,
+        "leading_chart": leading,
     }
 
 

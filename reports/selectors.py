@@ -8,7 +8,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.files import File
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -34,15 +34,6 @@ CHART_DAYS = 30
 
 
 @dataclass(frozen=True)
-class Leading:
-    """How often each type leads one main test, among the students who took it."""
-
-    title: str
-    rows: list[tuple[str, int]]  # (type title, students it leads for)
-    students: int
-
-
-@dataclass(frozen=True)
 class Dashboard:
     provider: Provider
     users: int
@@ -52,7 +43,6 @@ class Dashboard:
     registrations_per_day: list[int]
     results_per_day: list[int]
     results_per_test: list[tuple[str, int]]
-    leading: list[Leading]  # per main test
 
     @property
     def usage_percent(self) -> float | None:
@@ -128,7 +118,6 @@ def provider_dashboard(provider: Provider, today: date | None = None) -> Dashboa
             (titles.get(row["questionnaire__code"], row["questionnaire__code"]), row["n"])
             for row in per_test
         ],
-        leading=_leading_types(results),
     )
 
 
@@ -140,43 +129,6 @@ def _per_day(rows: QuerySet, field: str) -> dict[date, int]:
         .order_by()
     )
     return {row["day"]: row["n"] for row in grouped}
-
-
-def _leading_types(results: QuerySet[Result]) -> list[Leading]:
-    """Per main test, for how many students each type leads, by each student's latest
-    result of it. A tie counts the student for every leading type, because the
-    outcome reports all of them (DESIGN §7): shares are of students, so they
-    may add up to more than 100 %."""
-    current = {q.code: q for q in questionnaires_current() if q.kind == Questionnaire.Kind.MAIN}
-    newer = Result.objects.filter(
-        user=OuterRef("user"),
-        questionnaire__code=OuterRef("questionnaire__code"),
-        created_at__gt=OuterRef("created_at"),
-    )
-    grouped = (
-        results.filter(questionnaire__code__in=list(current))
-        .filter(~Exists(newer))
-        .values("questionnaire__code", "outcome__leading")
-        .annotate(n=Count("user", distinct=True))
-        .order_by()
-    )
-    counts: dict[str, dict[str, int]] = {code: {} for code in current}
-    students: dict[str, int] = dict.fromkeys(current, 0)
-    for row in grouped:
-        per_type = counts[row["questionnaire__code"]]
-        students[row["questionnaire__code"]] += row["n"]
-        for scale in row["outcome__leading"] or []:
-            per_type[scale] = per_type.get(scale, 0) + row["n"]
-    charts = []
-    for code, per_type in counts.items():
-        if not per_type:
-            continue
-        titles = scale_titles(current[code])
-        ordered = [(titles.get(c, c), per_type.get(c, 0)) for c in titles] + [
-            (c, n) for c, n in per_type.items() if c not in titles
-        ]
-        charts.append(Leading(current[code].title, ordered, students[code]))
-    return charts
 
 
 def vocabulary() -> Vocabulary:

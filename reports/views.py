@@ -62,10 +62,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             ("Регистрации", "Результаты"),
         ),
         "per_test": horizontal_bars(data.results_per_test),
-        "leading": [
-            (leading, horizontal_bars(leading.rows, total=leading.students))
-            for leading in data.leading
-        ],
         "webhooks": webhook_log(provider, request.user),
     }
     context.update(analytics_views.dashboard_context(request, provider, context["may_see_results"]))

@@ -52,21 +52,14 @@ def test_chart_lengths_in_css_are_not_localised_with_commas(client, viewer_a, pr
     assert len(styles) > 60 and not any(re.search(r"\d,\d", style) for style in styles)
 
 
-def test_the_data_counts_per_day_per_test_and_per_leading_type(provider_a, fill, main_test):
-    users = fill(provider_a, 4)
+def test_the_data_counts_per_day_and_per_test(provider_a, fill, main_test):
+    fill(provider_a, 4)
 
     data = provider_dashboard(provider_a)
 
     assert data.registrations_per_day[-1] == 4
     assert sum(data.results_per_day) == data.results == 4  # main: u000, u002; bonus: u000, u003
     assert dict(data.results_per_test)[main_test.title] == 2
-    (leading,) = data.leading
-    assert leading.title == main_test.title
-    assert leading.students == 2
-    mentions = [
-        r.outcome["leading"] for u in users for r in u.results.filter(questionnaire__kind="main")
-    ]
-    assert sum(n for _, n in leading.rows) == sum(len(codes) for codes in mentions)
 
 
 def test_it_costs_the_same_number_of_queries_for_3_and_30_users(client, viewer_a, provider_a, fill):

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ProviderUser, Result
-from reports.selectors import provider_dashboard
+from reports.analytics import results_analytics
+from reports.analytics_filters import AnalyticsFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +40,12 @@ def four_students(provider_a, main_test):
 
 
 def test_each_type_counts_the_students_it_leads_for_by_their_latest_result(
-    provider_a, four_students
+    provider_a, main_test, four_students
 ):
-    (leading,) = provider_dashboard(provider_a).leading
+    data = results_analytics(provider_a, AnalyticsFilter(test=main_test.code))
 
-    assert leading.students == 4
-    counts = dict(leading.rows)
+    assert data.students == 4
+    counts = dict(data.leading)
     assert counts["Человек — природа"] == 2
     assert counts["Человек — техника"] == 2
     assert counts["Человек — человек"] == 1
@@ -58,8 +59,8 @@ def test_the_page_shows_shares_of_students_and_says_how_ties_are_counted(
 
     page = client.get(reverse("reports:dashboard", args=[provider_a.slug])).content.decode()
 
-    leading = page.split("Ведущие типы: ", 1)[1]
+    leading = page.split('id="analytics-leading"', 1)[1].split("</section>", 1)[0]
     assert "2 (50,0\u00a0%)" in leading  # 2 of 4 students, not 2 of 5 mentions (40 %)
     assert "1 (25,0\u00a0%)" in leading
-    assert "от числа студентов, прошедших тест (4)" in leading
+    assert "от числа студентов, прошедших тест за период (4)" in leading
     assert "студент учитывается у каждого ведущего типа" in leading
