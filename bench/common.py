@@ -35,7 +35,7 @@ SIDES = {
 def bench_data() -> dict:
     path = ROOT / "var" / "bench.json"
     if not path.exists():
-        sys.exit("var/bench.json is missing: run `manage.py seed_bench_data` first.")
+        sys.exit("var/bench.json is missing: run `bench/seed.py` first.")
     return json.loads(path.read_text())
 
 

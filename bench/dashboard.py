@@ -11,7 +11,7 @@ page's query count (from one extra request) and the students it counted.
 
 Seed a provider with 100,000 results first (40 groups):
 
-    manage.py seed_bench_data --users 35000 --results 100000 --tokens 20000 \\
+    bench/seed.py --users 35000 --results 100000 --tokens 20000 \\
         --expired-tokens 0 --out var/bench-analytics.json
 """
 

@@ -7,7 +7,7 @@ alone), alternating, and reports wall time, the ratio and peak RSS:
         .venv/bin/python bench/export.py [--rounds 2] [--verify]
 
 It exports the provider in var/bench-export.json (seed it with
-``manage.py seed_bench_data --users 35000 --results 100000 --tokens 0
+``bench/seed.py --users 35000 --results 100000 --tokens 0
 --expired-tokens 0 --out var/bench-export.json``).
 
 Sides:

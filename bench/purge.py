@@ -1,6 +1,6 @@
 """token/create latency while ``api.tokens.tokens_purge_expired`` deletes 1M expired tokens.
 
-1. Tops the expired tokens of the bench providers up to --expired (seed_bench_data
+1. Tops the expired tokens of the bench providers up to --expired (bench/seed.py
    --only-expired-tokens), then VACUUM ANALYZE so both phases start clean.
 2. Starts our gunicorn (same settings as bench/api.py) and loads token/create
    with wrk in slices of --slice seconds: first idle (--idle seconds), then
@@ -104,8 +104,7 @@ def main() -> None:
         subprocess.run(
             [
                 PYTHON,
-                "manage.py",
-                "seed_bench_data",
+                "bench/seed.py",
                 "--only-expired-tokens",
                 str(args.expired - have),
             ],

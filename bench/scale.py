@@ -114,7 +114,12 @@ def manage(code: Path, *args: str) -> None:
     env = dict(os.environ, DATABASE_URL=DATABASE_URL, DJANGO_DEBUG="1", PYTHONPATH=str(code))
     env["CACHE_URL"] = "locmem://"
     done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=code, env=env, capture_output=True, text=True
+        # A script path (bench/seed.py) runs as is; anything else is a manage.py command.
+        [PYTHON, *([] if args[0].endswith(".py") else ["manage.py"]), *args],
+        cwd=code,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if done.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
@@ -136,7 +141,7 @@ def setup(code: Path, users: int, results: int) -> None:
     manage(code, "load_questionnaires")
     manage(
         code,
-        "seed_bench_data",
+        "bench/seed.py",
         "--users",
         str(users),
         "--results",

@@ -15,6 +15,7 @@ from billing.models import Provider
 from billing.selectors import provider_ledger_drift
 from billing.services import provider_create
 from catalog.selectors import questionnaire_definition_cache_clear
+from tests.fuzz_counts import EXAMPLES_SEEN
 
 API = "/partner/api/v2/"
 
@@ -23,6 +24,13 @@ API = "/partner/api/v2/"
 def tasks_run_synchronously(monkeypatch) -> None:
     """django-q2 runs tasks in the calling process, so tests see their effects at once."""
     monkeypatch.setattr(Conf, "SYNC", True)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings) -> None:
+    """The real hasher takes a good part of a second per password: staff, operators and
+    admin logins appear in every part of the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -128,8 +136,6 @@ def require_redis() -> None:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    from tests.api.test_schema_fuzzing import EXAMPLES_SEEN
-
     if EXAMPLES_SEEN:
         terminalreporter.section("schemathesis examples per operation")
         for operation, count in sorted(EXAMPLES_SEEN.items()):

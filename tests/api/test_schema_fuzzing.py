@@ -7,7 +7,6 @@ use an undeclared status, or break the declared response schema.
 
 import json
 import os
-from collections import Counter
 
 import pytest
 import schemathesis
@@ -24,10 +23,10 @@ from schemathesis.specs.openapi.checks import (
 from billing.services import provider_create
 from tests.api.conftest import answers_for, load_shipped, user_with_token
 from tests.conftest import API
+from tests.fuzz_counts import EXAMPLES_SEEN
 
 # 25 keeps a local run quick; CI (.ci/run) asks for 100.
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
-EXAMPLES_SEEN: Counter[str] = Counter()
 
 
 @pytest.fixture

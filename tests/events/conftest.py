@@ -90,7 +90,6 @@ def webhook_settings(settings) -> None:
     settings.WEBHOOK_RETRY_FIRST_SECONDS = 10
     settings.WEBHOOK_RETRY_MAX_SECONDS = 3600
     settings.WEBHOOK_GIVE_UP_HOURS = 24
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ bonus_test = api_fixtures.bonus_test
 
 
 @pytest.fixture(autouse=True)
-def fast_and_isolated(settings, tmp_path) -> None:
+def exports_in_a_throwaway_folder(settings, tmp_path) -> None:
     """Export files, partial and finished, go to a throwaway folder, never the developer's var/."""
     settings.VAR_DIR = tmp_path
     settings.STORAGES = {
@@ -35,8 +35,6 @@ def fast_and_isolated(settings, tmp_path) -> None:
             "OPTIONS": {"location": tmp_path / "exports"},
         },
     }
-    # The real hasher takes a good part of a second per password, on every staff fixture.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

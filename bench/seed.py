@@ -8,9 +8,13 @@ number, ``main_results`` / ``bonus_results`` equal to the user's results of
 each kind, results scored by the real scoring code, tokens expiring 24 hours
 after they were issued.
 
-    manage.py seed_bench_data --users 100000 --results 300000 \\
-        --tokens 100000 --expired-tokens 1000000
-    manage.py seed_bench_data --only-expired-tokens 1000000   # refill for the purge bench
+    DATABASE_URL=postgresql://…/bench .venv/bin/python bench/seed.py --users 100000 \\
+        --results 300000 --tokens 100000 --expired-tokens 1000000
+    .venv/bin/python bench/seed.py --only-expired-tokens 1000000   # refill for the purge bench
+
+A script of the benchmarks, not a command of the product: it runs with the
+project's settings (DEBUG on, which it requires) but lives beside the
+benchmarks that read what it writes.
 
 The providers are postpaid with the ``unlimited`` tests policy; their client
 keys are printed and written with a sample of user and result keys to
@@ -18,22 +22,32 @@ keys are printed and written with a sample of user and result keys to
 """
 
 import json
+import os
 import random
+import sys
 import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
-from django.utils import timezone
+ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
 
-from billing.models import Provider
-from billing.services import provider_create
-from catalog.answers import answers_normalise
-from catalog.scoring import score
-from catalog.selectors import questionnaire_current, questionnaire_definition
+    django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management.base import BaseCommand, CommandError  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from billing.models import Provider  # noqa: E402
+from billing.services import provider_create  # noqa: E402
+from catalog.answers import answers_normalise  # noqa: E402
+from catalog.scoring import score  # noqa: E402
+from catalog.selectors import questionnaire_current, questionnaire_definition  # noqa: E402
 
 SLUG_PREFIX = "bench-"
 PATTERNS_PER_TEST = 512
@@ -64,16 +78,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts) -> None:
         if connection.vendor != "postgresql":
-            raise CommandError("seed_bench_data needs PostgreSQL (set DATABASE_URL).")
+            raise CommandError("bench/seed.py needs PostgreSQL (set DATABASE_URL).")
         if not settings.DEBUG:
             # It invents providers, users and money: never on a production database.
-            raise CommandError("seed_bench_data runs only with DEBUG on, on a bench database.")
+            raise CommandError("bench/seed.py runs only with DEBUG on, on a bench database.")
         random.seed(opts["seed"])
         started = time.monotonic()
         if opts["only_expired_tokens"] is not None:
             providers = list(Provider.objects.filter(slug__startswith=SLUG_PREFIX).order_by("pk"))
             if not providers:
-                raise CommandError("No bench providers: run seed_bench_data first.")
+                raise CommandError("No bench providers: run bench/seed.py first.")
             self._tokens(providers, opts["only_expired_tokens"], expired=True)
             self._analyze()
             self._done(started)
@@ -303,3 +317,12 @@ def _fast_constraints(cursor) -> None:
             cursor.execute("SET LOCAL session_replication_role = replica")
     except Exception:
         pass
+
+
+if __name__ == "__main__":
+    from django.core.management import call_command
+
+    try:
+        call_command(Command(), *sys.argv[1:])
+    except CommandError as exc:
+        sys.exit(f"bench/seed.py: {exc}")
