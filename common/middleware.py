@@ -1,6 +1,7 @@
-"""Refusals that must happen before any view reads the request.
+"""Refusals that must happen before any view reads the request, and the staff-side
+middlewares that the partner API skips.
 
-Both run after ``api.error_handlers.PartnerApiErrorMiddleware``: under the partner
+The refusals run after ``api.error_handlers.PartnerApiErrorMiddleware``: under the partner
 API prefix it has already refused bad headers in its own words, and it turns
 the plain 413 below into the error envelope.
 """
@@ -9,6 +10,9 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.messages import middleware as messages_middleware
+from django.contrib.sessions import middleware as sessions_middleware
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -71,3 +75,33 @@ class ControlCharacterMiddleware:
 
 def _refused(message: str) -> HttpResponse:
     return HttpResponse(message, status=400, content_type=TEXT)
+
+
+class SkippedForPartnerApi:
+    """Mixin: the wrapped middleware does nothing for requests under ``/partner/api/``.
+
+    The partner API has no sessions, users or messages: its client is
+    a key in each request. Running those middlewares cost each API request
+    several per cent of its time (bench/README.md). Views under the prefix
+    are CSRF-exempt and never read ``request.user`` or ``request.session``.
+    """
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(PARTNER_API_PREFIX):
+            return self.get_response(request)
+        return super().__call__(request)  # type: ignore[misc]
+
+
+PARTNER_API_PREFIX = "/partner/api/"
+
+
+class SessionMiddleware(SkippedForPartnerApi, sessions_middleware.SessionMiddleware):
+    pass
+
+
+class AuthenticationMiddleware(SkippedForPartnerApi, auth_middleware.AuthenticationMiddleware):
+    pass
+
+
+class MessageMiddleware(SkippedForPartnerApi, messages_middleware.MessageMiddleware):
+    pass

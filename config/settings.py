@@ -103,11 +103,13 @@ MIDDLEWARE = [
     "api.error_handlers.PartnerApiErrorMiddleware",
     "common.middleware.RequestBodyLimitMiddleware",
     "common.middleware.ControlCharacterMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, users and messages are for staff pages and the
+    # admin: the partner API skips them (common.middleware.SkippedForPartnerApi).
+    "common.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "common.middleware.AuthenticationMiddleware",
+    "common.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
