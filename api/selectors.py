@@ -110,8 +110,10 @@ def user_tests(user: ProviderUser) -> UserTests:
         if policies.may_take(policy, q.kind, taken[q.kind])
     ]
     passed = list(
+        # user_id too: the related manager sets each row's user from it, and a
+        # deferred user_id cost one query per result.
         user.results.select_related("questionnaire")
-        .only("result_key", "created_at", "questionnaire__code")
+        .only("result_key", "created_at", "user_id", "questionnaire__code")
         .order_by("created_at", "pk")
     )
     return UserTests(user, available, passed)

@@ -1,6 +1,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.api.conftest import answers_for
 from tests.conftest import API, assert_error
@@ -99,3 +101,28 @@ def test_another_providers_client_is_404(
     response = call("user/tests", user_key=key, client=other_provider.client_key)
 
     assert_error(response, 404, "User not found with the provided key.")
+
+
+def test_it_costs_the_same_queries_for_one_result_and_for_five(
+    client, call, make_provider, register, main_test
+):
+    provider = make_provider(tests_policy="unlimited")
+    key = register(provider)
+    progress = json.dumps(answers_for(main_test))
+
+    def save() -> None:
+        client.get(
+            API + "progress/save", {"test": main_test.code, "user_key": key, "progress": progress}
+        )
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert call("user/tests", user_key=key, client=provider.client_key).status_code == 200
+        return len(queries)
+
+    save()
+    one = count()
+    for _ in range(4):
+        save()
+
+    assert count() == one <= 4  # provider, user, current tests, results
