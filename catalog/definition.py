@@ -126,6 +126,19 @@ class Definition(_Strict):
         """The least and the most score each scale can reach."""
         return {scale.code: _scale_range(self, scale) for scale in self.scales}
 
+    @cached_property
+    def points(self) -> dict[str, dict[str, dict[str, Number]]]:
+        """scale -> item -> option -> points, over the items that feed the scale, in the
+        definition's order: built once per definition, so scoring a save only looks up."""
+        return {
+            scale.code: {
+                item.id: {option.id: option.score.get(scale.code, 0) for option in item.options}
+                for item in self.items
+                if item.feeds(scale.code)
+            }
+            for scale in self.scales
+        }
+
 
 def _at_item(index: int, item: Item) -> str:
     return f'items[{index}] (id "{item.id}")'

@@ -1,6 +1,6 @@
 """Scoring: a pure function of the definition and normalised answers (no Django here)."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from catalog.definition import Definition, Number, Scale
@@ -30,7 +30,27 @@ class Scored:
     outcome: Outcome
 
     def as_dict(self) -> dict:
-        return {"scales": [asdict(scale) for scale in self.scales], "outcome": asdict(self.outcome)}
+        # Written out rather than dataclasses.asdict, whose deep copy cost a save
+        # more than the scoring itself.
+        return {
+            "scales": [
+                {
+                    "code": s.code,
+                    "title": s.title,
+                    "raw": s.raw,
+                    "max": s.max,
+                    "percent": s.percent,
+                    "band": s.band,
+                    "interpretation": s.interpretation,
+                }
+                for s in self.scales
+            ],
+            "outcome": {
+                "leading": list(self.outcome.leading),
+                "titles": list(self.outcome.titles),
+                "text": self.outcome.text,
+            },
+        }
 
 
 def score(definition: Definition, answers: dict[str, list[str]]) -> Scored:
@@ -42,11 +62,10 @@ def score(definition: Definition, answers: dict[str, list[str]]) -> Scored:
 def _scale_score(definition: Definition, scale: Scale, answers: dict[str, list[str]]) -> ScaleScore:
     total: Number = 0
     answered = 0
-    for item in definition.items:
-        chosen = answers.get(item.id)
-        if not chosen or not item.feeds(scale.code):
+    for item_id, points in definition.points[scale.code].items():
+        chosen = answers.get(item_id)
+        if not chosen:
             continue
-        points = {option.id: option.score.get(scale.code, 0) for option in item.options}
         total += sum(points[option] for option in chosen)
         answered += 1
     low, high = definition.scale_ranges[scale.code]

@@ -7,6 +7,8 @@ Pairs (a / b): 1 nature/technic, 2 people/signs, 3 art/nature, 4 technic/people,
 18 nature/signs, 19 art/people, 20 signs/technic.
 """
 
+from dataclasses import asdict
+
 from catalog.scoring import score
 
 
@@ -98,3 +100,12 @@ def test_as_dict_is_plain_json(career):
         {"code", "title", "raw", "max", "percent", "band", "interpretation"}
     ] * 5
     assert isinstance(result["scales"][0]["raw"], int)
+
+
+def test_as_dict_holds_every_field_of_the_scores_as_dataclasses_asdict_would(career):
+    scored = score(career, answers(NATURE_AND_TECHNIC_TIE))
+
+    assert scored.as_dict() == {
+        "scales": [asdict(scale) for scale in scored.scales],
+        "outcome": asdict(scored.outcome),
+    }
