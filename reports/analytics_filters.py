@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from billing.periods import MOSCOW
-from reports.filters import DATE_BOUNDS
+from reports.filters import day_field
 
 DEFAULT_DAYS = 30
 # The Russian academic year starts on 1 September.
@@ -68,18 +68,8 @@ class AnalyticsForm(forms.Form):
     test = forms.ChoiceField(label="Тест", required=False)
     period = forms.ChoiceField(label="Период", required=False, choices=Period.CHOICES)
     # Either end given makes a custom range, which overrides the preset.
-    date_from = forms.DateField(
-        label="С",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=DATE_BOUNDS,
-    )
-    date_to = forms.DateField(
-        label="По",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=DATE_BOUNDS,
-    )
+    date_from = day_field("С")
+    date_to = day_field("По")
 
     def __init__(self, *args, tests: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)

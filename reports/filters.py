@@ -173,23 +173,23 @@ class UserFilter:
 DATE_BOUNDS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
 
 
+def day_field(label: str) -> forms.DateField:
+    """An optional calendar day picked in the browser's date input."""
+    # Bounded so that the day after, in Moscow and in UTC, stays a valid date.
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=DATE_BOUNDS,
+    )
+
+
 class UserFilterForm(forms.Form):
     search = FilterTextField(label="ID пользователя", required=False, max_length=255)
     group = forms.ChoiceField(label="Группа", required=False)
     test = forms.ChoiceField(label="Тест", required=False)
-    # Bounded so that the day after, in Moscow and in UTC, stays a valid date.
-    date_from = forms.DateField(
-        label="С",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=DATE_BOUNDS,
-    )
-    date_to = forms.DateField(
-        label="По",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=DATE_BOUNDS,
-    )
+    date_from = day_field("С")
+    date_to = day_field("По")
     leading = forms.ChoiceField(label="Ведущий тип", required=False)
     level = forms.ChoiceField(label="Уровень", required=False)
     sort = forms.ChoiceField(label="Сортировка", required=False)

@@ -8,6 +8,7 @@ Each result is what ``catalog.scoring`` would store for those raw scores.
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ProviderUser, Result
@@ -79,3 +80,12 @@ def result(
         created_at=created_at or timezone.now(),
         **scored(test, raws),
     )
+
+
+def users(client, provider, **params):
+    """The staff users page of ``provider`` with these query parameters."""
+    return client.get(reverse("reports:users", args=[provider.slug]), params)
+
+
+def shown_ids(response) -> list[str]:
+    return [user.user_id for user, *_ in response.context["rows"]]

@@ -5,20 +5,11 @@ import html
 from datetime import timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
-from tests.reports.students import result, students
+from tests.reports.students import result, shown_ids, students, users
 
 pytestmark = pytest.mark.django_db
-
-
-def users(client, provider, **params):
-    return client.get(reverse("reports:users", args=[provider.slug]), params)
-
-
-def shown_ids(response) -> list[str]:
-    return [user.user_id for user, *_ in response.context["rows"]]
 
 
 @pytest.fixture
