@@ -171,9 +171,11 @@ def _by_scale_code(frame: pd.DataFrame, versions: Versions) -> pd.DataFrame:
     out = frame[["user", "group"]].copy()
     out["group"] = out["group"].where(out["group"] != "", NO_GROUP)
     out["leading"] = frame["leading"].map(_codes)
+    # Reindexed: PostgreSQL's path query returns a short array for a short ``scales``
+    # (SQLite pads it with nulls), and a missing column was a KeyError and a 500.
     raws = pd.DataFrame(
         [json.loads(text) if text else [] for text in frame["raws"]], index=frame.index
-    )
+    ).reindex(columns=range(versions.width))
     for scale in versions.scales:
         out[f"raw:{scale.code}"] = pd.Series(float("nan"), index=frame.index, dtype="float64")
         out[f"band:{scale.code}"] = pd.Series(None, index=frame.index, dtype="object")

@@ -111,11 +111,14 @@ def _groups_sheet(workbook: Workbook, taken: set[str], data: ResultsAnalytics) -
         titles += [f"{scale.title}: среднее", f"{scale.title}: n"]
     _header(ws, titles)
     for row in data.groups:
-        values: list[Value] = [("text", row.group), ("int", row.students)]
-        for cell in row.means:
-            values += [("decimal", cell.value), ("int", cell.students)]
-        # Still written, but greyed: a mean of three students says little about a group.
-        _row(ws, values, GREY if row.few else None)
+        head = GREY if row.few else None
+        cells = [_cell(ws, "text", row.group, head), _cell(ws, "int", row.students, head)]
+        for mean in row.means:
+            # Still written, but greyed cell by cell as the page does («мало данных»): a
+            # scale that older versions lack can have fewer students than its group.
+            font = GREY if mean.few else None
+            cells += [_cell(ws, "decimal", mean.value, font), _cell(ws, "int", mean.students, font)]
+        ws.append(cells)
     ws.append([])
     _row(
         ws,
