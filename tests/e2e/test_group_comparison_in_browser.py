@@ -29,7 +29,7 @@ from common.formatting import decimal_ru
 from reports.analytics_sheets import GREY, GROUPS_SHEET
 from reports.models import StaffMembership
 from tests.reports.analytics_data import expected_group_means, latest_per_student
-from tests.reports.conftest import fast_and_isolated  # noqa: F401 -- exports in tmp_path
+from tests.reports.conftest import exports_in_a_throwaway_folder  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
