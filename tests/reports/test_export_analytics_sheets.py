@@ -90,7 +90,7 @@ def test_by_groups_has_the_group_pages_numbers(client, viewer_a, provider_a, mai
         for n, code in enumerate(codes):
             mean, count = row[2 + 2 * n], row[3 + 2 * n]
             assert (mean.data_type, mean.number_format, count.data_type) == ("n", "0.00", "n")
-            assert f"(n = {count.value})" in shown_means[(group, code)]
+            assert f"(n&nbsp;=&nbsp;{count.value})" in shown_means[(group, code)]
             if group == "ЭК-23":
                 assert "мало данных" in shown_means[(group, code)]
                 assert mean.font.color.rgb == "FF8A8F99"

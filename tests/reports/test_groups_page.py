@@ -60,7 +60,7 @@ def test_group_means_are_those_of_a_plain_count_with_n(client, viewer_a, provide
             if group == "ЭК-23":
                 continue
             assert f'<span class="mean">{decimal_ru(mean)}</span>' in shown[(group, scale)]
-            assert f"(n = {n})" in shown[(group, scale)]
+            assert f"(n&nbsp;=&nbsp;{n})" in shown[(group, scale)]
 
 
 def test_a_group_under_five_students_is_greyed_as_too_little_data(
@@ -73,7 +73,7 @@ def test_a_group_under_five_students_is_greyed_as_too_little_data(
     small = re.search(r'<tr data-group="ЭК-23">.*?</tr>', page, re.S).group(0)
     assert small.count('class="num few"') == 5
     assert small.count("мало данных") == 5
-    assert "(n = 3)" in small and 'class="mean"' not in small
+    assert "(n&nbsp;=&nbsp;3)" in small and 'class="mean"' not in small
 
 
 def test_leading_shares_are_of_students_and_a_row_may_pass_100_percent(
