@@ -52,3 +52,9 @@ def launch(tmp_path, require_postgres, require_redis, transactional_db) -> Itera
         yield launcher
     finally:
         launcher.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher() -> None:
+    """Not here: staff made by these tests log in to real server processes, whose
+    settings know only the production hashers."""
