@@ -1,6 +1,6 @@
 """Reads of the billing app."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet, Sum
 
@@ -90,4 +90,15 @@ def invoices_for_period(period: date) -> QuerySet[Invoice]:
         Invoice.objects.filter(period=period)
         .select_related("provider")
         .order_by("year", "sequence")
+    )
+
+
+def charges_for_reference(*, provider_id: int, reference: str) -> list[datetime]:
+    """When the provider was charged for ``reference`` (a user's key), oldest first."""
+    return list(
+        AccessEntry.objects.filter(
+            provider_id=provider_id, kind=AccessEntry.Kind.CHARGE, reference=reference
+        )
+        .order_by("created_at", "id")
+        .values_list("created_at", flat=True)
     )
