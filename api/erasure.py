@@ -28,7 +28,7 @@ def tombstone() -> str:
     return f"{TOMBSTONE_PREFIX}{uuid.uuid4()}"
 
 
-def users_erase(*, provider: Provider, user_pks: Collection[int]) -> int:
+def users_erase(*, provider_id: int, user_pks: Collection[int]) -> int:
     """Erase those of the provider's users that are not erased yet; returns how many.
 
     One transaction. The user rows are updated first: that locks them, so a
@@ -40,7 +40,7 @@ def users_erase(*, provider: Provider, user_pks: Collection[int]) -> int:
     with transaction.atomic():
         users = list(
             ProviderUser.objects.select_for_update()
-            .filter(provider=provider, pk__in=list(user_pks), erased_at__isnull=True)
+            .filter(provider_id=provider_id, pk__in=list(user_pks), erased_at__isnull=True)
             .only("pk", "user_key")
             .order_by("pk")
         )
@@ -61,7 +61,7 @@ def users_erase(*, provider: Provider, user_pks: Collection[int]) -> int:
         AccessToken.objects.filter(user_id__in=pks).delete()
         Result.objects.filter(user_id__in=pks).delete()
         events_about_users_delete(
-            provider_id=provider.pk, user_keys=[user.user_key for user in users]
+            provider_id=provider_id, user_keys=[user.user_key for user in users]
         )
     return len(users)
 
@@ -76,4 +76,17 @@ def user_erase(*, provider: Provider, user_key: UUID) -> None:
     )
     if pk is None:
         raise UserNotFound()
-    users_erase(provider=provider, user_pks=[pk])
+    users_erase(provider_id=provider.pk, user_pks=[pk])
+
+
+def users_erase_selected(user_pks: Collection[int]) -> int:
+    """The admin action: erase users of any providers, one transaction per provider."""
+    by_provider: dict[int, list[int]] = {}
+    for pk, provider_id in ProviderUser.objects.filter(pk__in=list(user_pks)).values_list(
+        "pk", "provider_id"
+    ):
+        by_provider.setdefault(provider_id, []).append(pk)
+    return sum(
+        users_erase(provider_id=provider_id, user_pks=pks)
+        for provider_id, pks in sorted(by_provider.items())
+    )
