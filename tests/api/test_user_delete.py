@@ -15,6 +15,10 @@ from tests.conftest import assert_error, assert_ledger_agrees
 pytestmark = pytest.mark.django_db
 
 ERASED = {"erased": True}
+# The client and the user; in the transaction (a savepoint here): lock and update the
+# user, delete its tokens, its results (read first for the PROTECT check on tokens)
+# and its result.saved events with their deliveries.
+QUERIES = 13
 
 
 @pytest.fixture
@@ -132,4 +136,21 @@ def test_a_save_that_read_the_user_before_the_erasure_stores_nothing(
     with pytest.raises(UserNotFound):
         progress_save(user=stale, questionnaire=main_test, progress=answers_for(main_test))
 
+    assert not Result.objects.exists()
+
+
+def test_its_queries_do_not_grow_with_the_users_history(
+    call, postpaid_provider, main_test, django_assert_num_queries
+):
+    subscribe(postpaid_provider)
+    small = student_with_history(postpaid_provider, main_test, "small")
+    big = student_with_history(postpaid_provider, main_test, "big")
+    for _ in range(3):
+        student_with_history(postpaid_provider, main_test, "big")  # more tokens and results
+
+    key = postpaid_provider.client_key
+    with django_assert_num_queries(QUERIES):
+        call("user/delete", client=key, user_key=small.user_key)
+    with django_assert_num_queries(QUERIES):
+        call("user/delete", client=key, user_key=big.user_key)
     assert not Result.objects.exists()
