@@ -153,3 +153,39 @@ RESULT_GET_OUT: dict[str, Any] = {
 }
 
 ERROR_OUT = {"error": {"code": 404, "message": "Client not found with the provided token."}}
+
+USER_DELETE_IN = {"user_key": USER_KEY}
+USER_DELETE_OUT = {"erased": True}
+
+USER_EXPORT_IN = {"user_key": USER_KEY}
+USER_EXPORT_OUT: dict[str, Any] = {
+    "exported_at": "2026-11-29T09:12:03.441Z",
+    "registration": {
+        "user_id": "student-1",
+        "user_key": USER_KEY,
+        "group": GROUP,
+        "registered_at": "2026-11-27T10:31:02.114Z",
+    },
+    "results": [RESULT_GET_OUT],
+    "tokens": [
+        {
+            "test": TEST,
+            "created_at": "2026-11-27T10:35:40.027Z",
+            "expires_at": "2026-11-28T10:35:40.027Z",
+            "redeemed_at": "2026-11-27T10:42:15.508Z",
+            "result_key": RESULT_KEY,
+        }
+    ],
+    "events": [
+        {
+            "id": "0b6f3c1e-5a4d-4e8b-9f21-7c3d2e1a9b40",
+            "type": "result.saved",
+            "created_at": "2026-11-27T10:42:15.508Z",
+            "data": {
+                **{key: value for key, value in RESULT_GET_OUT.items() if key != "answers"},
+                "user_key": USER_KEY,
+            },
+        }
+    ],
+    "charges": [{"created_at": "2026-11-27T10:31:02.114Z"}],
+}

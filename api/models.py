@@ -28,6 +28,9 @@ class ProviderUser(models.Model):
     # the tests policy checks and bumps in one conditional UPDATE.
     main_results = models.PositiveIntegerField(default=0, editable=False)
     bonus_results = models.PositiveIntegerField(default=0, editable=False)
+    # Set when the user's personal data was erased (api.erasure): the row stays,
+    # under a tombstone user_id, for the ledger's charge and the invoice annex.
+    erased_at = models.DateTimeField("удалён", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "пользователь партнёра"
@@ -134,3 +137,23 @@ class AccessToken(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class RetentionRun(models.Model):
+    """One provider's share of a nightly retention run: how many users it erased."""
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="+", verbose_name="провайдер"
+    )
+    retention_months = models.PositiveSmallIntegerField("срок хранения, месяцев")
+    inactive_before = models.DateTimeField("без активности с")
+    erased = models.PositiveIntegerField("удалено пользователей")
+    ran_at = models.DateTimeField("когда", default=timezone.now)
+
+    class Meta:
+        verbose_name = "удаление по сроку хранения"
+        verbose_name_plural = "удаления по сроку хранения"
+        ordering = ["-ran_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider_id}: {self.erased}"

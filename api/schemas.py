@@ -344,3 +344,66 @@ class TestGetOut(Schema):
     description: str = ""
     instructions: str = ""
     items: list[PublicItemOut]
+
+
+class UserDeleteIn(ApiInput):
+    model_config = example(examples.USER_DELETE_IN)
+
+    user_key: UserKey
+
+
+class UserDeleteOut(Schema):
+    model_config = example(examples.USER_DELETE_OUT)
+
+    erased: bool = Field(description="Always true: the user is erased (now or before).")
+
+
+class UserExportIn(ApiInput):
+    model_config = example(examples.USER_EXPORT_IN)
+
+    user_key: UserKey
+
+
+class RegistrationOut(Schema):
+    user_id: str = Field(description="Your identifier of the user.")
+    user_key: str
+    group: GroupOut
+    registered_at: datetime
+
+
+class TokenRecordOut(Schema):
+    test: str
+    created_at: datetime
+    expires_at: datetime
+    redeemed_at: datetime | None = Field(description="When a saved result used it; null if not.")
+    result_key: str | None = Field(description="The result saved with it; null if none.")
+
+
+class EventRecordOut(Schema):
+    id: str
+    type: str
+    created_at: datetime
+    data: dict[str, Any] = Field(description="As your webhook endpoint received it.")
+
+
+class ChargeRecordOut(Schema):
+    created_at: datetime = Field(description="When the registration was charged.")
+
+
+class UserExportOut(Schema):
+    model_config = example(examples.USER_EXPORT_OUT)
+
+    exported_at: datetime
+    registration: RegistrationOut
+    results: list[ResultOut] = Field(description="Every result with its answers, oldest first.")
+    tokens: list[TokenRecordOut] = Field(
+        description="Access tokens issued for the user, oldest first, without the token "
+        "value (a bearer credential)."
+    )
+    events: list[EventRecordOut] = Field(
+        description="Webhook events about the user (result.saved), oldest first."
+    )
+    charges: list[ChargeRecordOut] = Field(
+        description="Ledger charges for the user's registration (kept after an erasure, "
+        "by user_key only)."
+    )

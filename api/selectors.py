@@ -32,7 +32,10 @@ def user_get(user_key: UUID, provider: Provider | None = None) -> ProviderUser:
     provider must not require its client key. A disabled provider's users
     are refused either way.
     """
-    users = ProviderUser.objects.select_related("provider").filter(user_key=user_key)
+    # An erased user's key finds nothing: no new tokens or results for it.
+    users = ProviderUser.objects.select_related("provider").filter(
+        user_key=user_key, erased_at__isnull=True
+    )
     if provider is not None:
         users = users.filter(provider=provider)
     user = unique_row(users)
@@ -217,7 +220,7 @@ def client_users_page(provider: Provider, page: int, page_size: int, group: str 
     A non-empty ``group`` keeps only that group's users (exact match). A
     page past the last one is empty rather than an error.
     """
-    users = ProviderUser.objects.filter(provider=provider)
+    users = ProviderUser.objects.filter(provider=provider, erased_at__isnull=True)
     if group:
         users = users.filter(group=group)
     results = (

@@ -7,7 +7,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from api import policies
-from api.errors import AccessTokenRedeemed, IdempotencyKeyReused, TestsPolicyRefused
+from api.errors import (
+    AccessTokenRedeemed,
+    IdempotencyKeyReused,
+    TestsPolicyRefused,
+    UserNotFound,
+)
 from api.models import AccessToken, ProviderUser, Result
 from api.selectors import Registrant, questionnaire_for_provider, user_get
 from api.tokens import token_attach_result, token_for_save, token_redeem, token_result
@@ -53,8 +58,9 @@ def user_register(*, registrant: Registrant, group: str | None = None) -> Regist
             user = ProviderUser.objects.create(
                 provider_id=provider_id, user_id=user_id, group=group or ""
             )
-            # The partner's own user id is what an accountant can check in the annex.
-            access_charge(provider_id=provider_id, reference=user_id)
+            # The user_key, never the partner's id: ledger rows are immutable, and
+            # an erased user's id must not survive in them (the annex looks it up).
+            access_charge(provider_id=provider_id, reference=str(user.user_key))
     except IntegrityError:
         existing = ProviderUser.objects.get(provider_id=provider_id, user_id=user_id)
         if group is not None and group != existing.group:
@@ -176,8 +182,12 @@ def _result_for_idempotency_key(
 def _count_result(user: ProviderUser, kind: str) -> None:
     field = policies.counter_field(kind)
     limit = policies.result_limit(user.provider.tests_policy, kind)
-    users = ProviderUser.objects.filter(pk=user.pk)
+    # Not for an erased user: an erasure that committed while this save waited
+    # for the user's row lock leaves no result behind.
+    users = ProviderUser.objects.filter(pk=user.pk, erased_at__isnull=True)
     if limit is not None:
         users = users.filter(**{f"{field}__lt": limit})
     if not users.update(**{field: F(field) + 1}):
+        if ProviderUser.objects.filter(pk=user.pk, erased_at__isnull=False).exists():
+            raise UserNotFound()
         raise TestsPolicyRefused()

@@ -47,7 +47,9 @@ def token_create(
 ) -> AccessToken:
     """A new token for one result of ``test_code`` by this provider's user, if the policy
     allows it."""
-    user = unique_row(ProviderUser.objects.filter(provider=provider, user_key=user_key))
+    user = unique_row(
+        ProviderUser.objects.filter(provider=provider, user_key=user_key, erased_at__isnull=True)
+    )
     if user is None:
         raise UserNotFound()
     questionnaire = questionnaire_for_provider(provider, test_code)

@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from api.error_handlers import install_error_handlers
-from api.routes import clients, results, tokens, users
+from api.routes import clients, personal_data, results, tokens, users
 
 DESCRIPTION = """
 The partner API v2 of Testodrome. Every endpoint accepts its parameters in
@@ -40,3 +40,4 @@ api.add_router("", users.router)
 api.add_router("", clients.router)
 api.add_router("", results.router)
 api.add_router("", tokens.router)
+api.add_router("", personal_data.router)

@@ -50,13 +50,15 @@ PROVIDER_COLUMNS = (
     '"billing_provider"."created_at", "billing_provider"."webhook_events", '
     '"billing_provider"."legal_name", "billing_provider"."inn", "billing_provider"."kpp", '
     '"billing_provider"."ogrn", "billing_provider"."legal_address", '
-    '"billing_provider"."contract_number", "billing_provider"."contract_date"'
+    '"billing_provider"."contract_number", "billing_provider"."contract_date", '
+    '"billing_provider"."retention_months"'
 )
 USER_COLUMNS = (
     '"api_provideruser"."id", "api_provideruser"."provider_id", "api_provideruser"."user_id", '
     '"api_provideruser"."user_key", "api_provideruser"."group", '
     '"api_provideruser"."user_id_folded", "api_provideruser"."registered_at", '
-    '"api_provideruser"."main_results", "api_provideruser"."bonus_results"'
+    '"api_provideruser"."main_results", "api_provideruser"."bonus_results", '
+    '"api_provideruser"."erased_at"'
 )
 QUESTIONNAIRE_COLUMNS = (
     '"catalog_questionnaire"."id", "catalog_questionnaire"."code", '
@@ -67,7 +69,7 @@ QUESTIONNAIRE_COLUMNS = (
 # Provider columns by position.
 P_ID, P_POLICY, P_TESTS_POLICY, P_ALLOWED, P_ACTIVE = 0, 5, 11, 12, 14
 # User columns by position, and where the provider starts in a user joined to it.
-U_MAIN, U_BONUS, U_PROVIDER = 7, 8, 9
+U_MAIN, U_BONUS, U_PROVIDER = 7, 8, 10
 # Questionnaire columns by position (the definition is read apart, once per version).
 Q_ID, Q_CODE, Q_VERSION, Q_KIND, Q_CHECKSUM = 0, 1, 2, 3, 5
 
@@ -78,8 +80,8 @@ SQL_REGISTER_LOOKUP = (
 )
 SQL_USER_INSERT = (
     'INSERT INTO "api_provideruser" ("provider_id", "user_id", "user_key", "group", '
-    '"user_id_folded", "registered_at", "main_results", "bonus_results") '
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    '"user_id_folded", "registered_at", "main_results", "bonus_results", "erased_at") '
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
     'RETURNING "api_provideruser"."id", "api_provideruser"."group", '
     '"api_provideruser"."user_id_folded"'
 )
@@ -101,7 +103,8 @@ SQL_USER_EXISTING = (
 SQL_USER_WITH_PROVIDER = (
     f'SELECT {USER_COLUMNS}, {PROVIDER_COLUMNS} FROM "api_provideruser" INNER JOIN '
     '"billing_provider" ON ("api_provideruser"."provider_id" = "billing_provider"."id") '
-    'WHERE "api_provideruser"."user_key" = %s LIMIT 1'
+    'WHERE ("api_provideruser"."erased_at" IS NULL AND "api_provideruser"."user_key" = %s) '
+    "LIMIT 1"
 )
 SQL_QUESTIONNAIRE_CURRENT = (
     f'SELECT {QUESTIONNAIRE_COLUMNS} FROM "catalog_questionnaire" WHERE '
@@ -114,11 +117,16 @@ SQL_DEFINITION = (
 )
 SQL_COUNT_RESULT = (
     'UPDATE "api_provideruser" SET "{field}" = ("api_provideruser"."{field}" + 1) '
-    'WHERE "api_provideruser"."id" = %s'
+    'WHERE ("api_provideruser"."erased_at" IS NULL AND "api_provideruser"."id" = %s)'
 )
 SQL_COUNT_RESULT_LIMITED = (
     'UPDATE "api_provideruser" SET "{field}" = ("api_provideruser"."{field}" + 1) '
-    'WHERE ("api_provideruser"."id" = %s AND "api_provideruser"."{field}" < %s)'
+    'WHERE ("api_provideruser"."erased_at" IS NULL AND "api_provideruser"."id" = %s '
+    'AND "api_provideruser"."{field}" < %s)'
+)
+SQL_USER_ERASED = (
+    'SELECT 1 AS "a" FROM "api_provideruser" WHERE ("api_provideruser"."erased_at" IS NOT NULL '
+    'AND "api_provideruser"."id" = %s) LIMIT 1'
 )
 SQL_RESULT_INSERT = (
     'INSERT INTO "api_result" ("result_key", "user_id", "questionnaire_id", "answers", '
@@ -138,8 +146,8 @@ SQL_PROVIDER_BY_KEY = (
     '"billing_provider"."client_key_hash" = %s LIMIT 1'
 )
 SQL_USER_OF_PROVIDER = (
-    f'SELECT {USER_COLUMNS} FROM "api_provideruser" WHERE ("api_provideruser"."provider_id" = %s '
-    'AND "api_provideruser"."user_key" = %s) LIMIT 1'
+    f'SELECT {USER_COLUMNS} FROM "api_provideruser" WHERE ("api_provideruser"."erased_at" IS NULL '
+    'AND "api_provideruser"."provider_id" = %s AND "api_provideruser"."user_key" = %s) LIMIT 1'
 )
 SQL_TOKEN_INSERT = (
     'INSERT INTO "api_accesstoken" ("token", "provider_id", "user_id", "questionnaire_id", '
@@ -373,10 +381,11 @@ def user_register(params: dict, environ) -> dict:
         with conn.transaction():
             conn.execute(
                 SQL_USER_INSERT,
-                (row[0], user_id, user_key, group or "", user_id.casefold(), now, 0, 0),
+                (row[0], user_id, user_key, group or "", user_id.casefold(), now, 0, 0, None),
             )
             conn.execute(
-                SQL_LEDGER_INSERT, (row[0], "charge", 1, user_id, "api", datetime.now(UTC))
+                SQL_LEDGER_INSERT,
+                (row[0], "charge", 1, str(user_key), "api", datetime.now(UTC)),
             )
             charged = conn.execute(SQL_CHARGE, (row[0], "postpaid")).rowcount
             if not charged:
@@ -453,6 +462,8 @@ def progress_save(params: dict, environ) -> dict:
                 SQL_COUNT_RESULT_LIMITED.format(field=field), (user_pk, limit)
             ).rowcount
         if not counted:
+            if conn.execute(SQL_USER_ERASED, (user_pk,)).fetchone():
+                raise ApiError(404, "User not found with the provided key.")
             raise ApiError(412, "The tests policy allows this user no more results of this test.")
     return {"result_key": str(result_key)}
 

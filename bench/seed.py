@@ -201,8 +201,9 @@ class Command(BaseCommand):
                 "COPY billing_accessentry (provider_id, kind, quantity, reference, actor, "
                 "created_at) FROM STDIN"
             ) as copy:
-                for user_id, _, registered in rows:
-                    copy.write_row((provider.pk, "charge", 1, user_id, "api", registered))
+                for _, key, registered in rows:
+                    # By user_key, as user/register charges (never the partner's id).
+                    copy.write_row((provider.pk, "charge", 1, str(key), "api", registered))
             cursor.execute(
                 "UPDATE billing_provider SET issued_count = issued_count + %s WHERE id = %s",
                 [count, provider.pk],

@@ -76,6 +76,7 @@ class ProviderAdmin(admin.ModelAdmin):
                     "allowed_origins",
                     "is_active",
                     "require_client_key",
+                    "retention_months",
                     "created_at",
                     "client_key_prefix",
                     "issued_count",

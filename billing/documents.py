@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from billing.models import Invoice
 from billing.periods import moscow_naive, period_label
-from billing.selectors import invoice_charges
+from billing.selectors import charge_user_ids, invoice_charges
 from billing.words import amount_in_figures, amount_in_words, percent_in_figures
 
 PLATFORM = "Тестодром"
@@ -229,17 +229,25 @@ def invoice_issued_on(invoice: Invoice) -> date:
     return moscow_naive(invoice.issued_at).date()
 
 
+def _annex(invoice: Invoice) -> tuple[AnnexRow, ...]:
+    """One row per charge: the partner's user id, found by the user_key the charge
+    names (ledger rows hold no partner ids), or «удалён по запросу»."""
+    charges = list(invoice_charges(invoice).values_list("reference", "created_at"))
+    user_ids = charge_user_ids(
+        provider_id=invoice.provider_id, references=[reference for reference, _ in charges]
+    )
+    return tuple(
+        AnnexRow(user_id=user_ids.get(reference, reference), registered_at=moscow_naive(created_at))
+        for reference, created_at in charges
+    )
+
+
 def invoice_document(invoice: Invoice, *, with_annex: bool = True) -> InvoiceDocument:
     """The invoice as printed; ``with_annex`` False skips reading the ledger (HTML page)."""
     seller = invoice.seller or {}
     annex = None
     if invoice.kind == Invoice.Kind.PERIOD and with_annex:
-        annex = tuple(
-            AnnexRow(user_id=reference, registered_at=moscow_naive(created_at))
-            for reference, created_at in invoice_charges(invoice).values_list(
-                "reference", "created_at"
-            )
-        )
+        annex = _annex(invoice)
     common = _common(invoice)
     return InvoiceDocument(
         **common,

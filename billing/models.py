@@ -101,6 +101,17 @@ class Provider(models.Model):
     legal_address = models.CharField("юридический адрес", max_length=300, blank=True)
     contract_number = models.CharField("номер договора", max_length=50, blank=True)
     contract_date = models.DateField("дата договора", null=True, blank=True)
+    # Last in the model: the partner API reads providers with every column, and
+    # bench/raw_app.py mirrors that column order.
+    retention_months = models.PositiveSmallIntegerField(
+        "срок хранения, месяцев",
+        null=True,
+        blank=True,
+        help_text="Пользователи без активности (регистрации, результата, токена) дольше "
+        "этого срока удаляются каждую ночь, как по запросу user/delete: их ID, группа, "
+        "ответы и результаты стираются, списание в журнале остаётся. Пусто — хранить "
+        "без срока.",
+    )
 
     class Meta:
         verbose_name = "провайдер"

@@ -1,7 +1,9 @@
 """Reads of the billing app."""
 
-from datetime import date
+from datetime import date, datetime
+from uuid import UUID
 
+from django.apps import apps
 from django.db.models import Q, QuerySet, Sum
 
 from billing import keys
@@ -91,3 +93,36 @@ def invoices_for_period(period: date) -> QuerySet[Invoice]:
         .select_related("provider")
         .order_by("year", "sequence")
     )
+
+
+def charges_for_reference(*, provider_id: int, reference: str) -> list[datetime]:
+    """When the provider was charged for ``reference`` (a user's key), oldest first."""
+    return list(
+        AccessEntry.objects.filter(
+            provider_id=provider_id, kind=AccessEntry.Kind.CHARGE, reference=reference
+        )
+        .order_by("created_at", "id")
+        .values_list("created_at", flat=True)
+    )
+
+
+ERASED_USER = "удалён по запросу"
+
+
+def charge_user_ids(*, provider_id: int, references: list[str]) -> dict[str, str]:
+    """The partner's user id behind each charge reference (a user's key), in one query;
+    «удалён по запросу» for an erased user. Others (no such user) are left out."""
+    keys = []
+    for reference in references:
+        try:
+            keys.append(UUID(reference))
+        except ValueError:
+            continue  # not a user's key: a hand-made charge
+    # The users are the API's; billing only reads them, by name, to stay below it.
+    users = apps.get_model("api", "ProviderUser").objects.filter(
+        provider_id=provider_id, user_key__in=keys
+    )
+    return {
+        str(user_key): ERASED_USER if erased_at else user_id
+        for user_key, user_id, erased_at in users.values_list("user_key", "user_id", "erased_at")
+    }

@@ -1,9 +1,11 @@
-"""Reads of the events app for staff pages."""
+"""Reads of the events app: staff pages, and a user's events for user/export."""
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from billing.models import Provider
-from events.models import Delivery
+from events import kinds
+from events.models import Delivery, Event
 from reports.access import User, is_operator
 
 LOG_ROWS = 10
@@ -43,3 +45,12 @@ def delivery_for_operator(user: User, provider: Provider, pk: int) -> Delivery |
     if not is_operator(user):
         return None
     return Delivery.objects.filter(pk=pk, endpoint__provider=provider).first()
+
+
+def events_about_user(*, provider_id: int, user_key: UUID) -> list[Event]:
+    """The events that carry the user's data (``result.saved``), oldest first."""
+    return list(
+        Event.objects.filter(
+            provider_id=provider_id, type=kinds.RESULT_SAVED, data__user_key=str(user_key)
+        ).order_by("created_at", "id")
+    )

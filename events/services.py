@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 from functools import partial
+from uuid import UUID
 
 from django.conf import settings
 from django.db import transaction
@@ -149,3 +150,19 @@ def delivery_send_again(delivery: Delivery) -> None:
             delivered_at=None,
         )
         transaction.on_commit(partial(_enqueue, [delivery.endpoint_id]))
+
+
+def events_about_users_delete(*, provider_id: int, user_keys: list[UUID]) -> int:
+    """Delete the events that carry these users' data, with their deliveries.
+
+    Only ``result.saved`` names a user (its ``user_id``, scales and outcome);
+    an erasure must not leave them in the outbox or the delivery log.
+    """
+    if not user_keys:
+        return 0
+    deleted, _ = Event.objects.filter(
+        provider_id=provider_id,
+        type=kinds.RESULT_SAVED,
+        data__user_key__in=[str(key) for key in user_keys],
+    ).delete()
+    return deleted

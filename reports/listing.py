@@ -39,7 +39,10 @@ def _subject(user_filter: UserFilter) -> QuerySet[Result]:
 def users_listed(
     provider: Provider, user_filter: UserFilter, vocabulary: Vocabulary
 ) -> QuerySet[ProviderUser]:
-    users = user_filter.users(ProviderUser.objects.filter(provider=provider))
+    # Erased users keep a tombstone row for the ledger; there is nothing to list.
+    users = user_filter.users(
+        ProviderUser.objects.filter(provider=provider, erased_at__isnull=True)
+    )
     subject = _subject(user_filter)
     test = user_filter.test
     if user_filter.leading or user_filter.level:

@@ -84,7 +84,7 @@ def test_every_operation_of_the_schema_is_generated(generated):
         re.sub(r"(?<!^)(?=[A-Z])", "_", op).lower() for op in operation_ids(generated.schema)
     }
 
-    assert len(expected) == 18
+    assert len(expected) == 22
     assert modules == expected
 
 

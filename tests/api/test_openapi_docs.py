@@ -15,6 +15,8 @@ ENDPOINTS = {
     "test/get": "testGet",
     "progress/save": "progressSave",
     "result/get": "resultGet",
+    "user/delete": "userDelete",
+    "user/export": "userExport",
 }
 
 

@@ -27,7 +27,7 @@ def test_it_registers_a_new_user_and_charges_one_access(call, prepaid_provider):
     prepaid_provider.refresh_from_db()
     assert prepaid_provider.issued_count == 1
     entry = AccessEntry.objects.get(provider=prepaid_provider, kind="charge")
-    assert (entry.quantity, entry.reference) == (1, "student-1")
+    assert (entry.quantity, entry.reference) == (1, str(user.user_key))
     assert_ledger_agrees(prepaid_provider)
 
 

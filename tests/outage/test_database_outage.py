@@ -31,6 +31,8 @@ ENDPOINTS = [
     "test/get?access_token=00000000-0000-4000-8000-000000000000",
     "progress/save?test=t&user_key=00000000-0000-4000-8000-000000000000&progress={}",
     "result/get?result_key=00000000-0000-4000-8000-000000000000",
+    "user/delete?client=k&user_key=00000000-0000-4000-8000-000000000000",
+    "user/export?client=k&user_key=00000000-0000-4000-8000-000000000000",
 ]
 
 
