@@ -49,6 +49,9 @@ def server_env() -> dict:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "LOG_LEVEL": "WARNING",
+            # As config/gunicorn.py sets for production: the settings' default of 0
+            # (right for the development server) would open a connection per request.
+            "DB_CONN_MAX_AGE": "600",
             "PYTHONPATH": str(ROOT),
             # The limiter stays on (its cost is part of a request) but never trips.
             "API_RATE_LIMIT_CLIENT": env.get("API_RATE_LIMIT_CLIENT", "1000000000/60"),
