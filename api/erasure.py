@@ -11,6 +11,7 @@ from collections.abc import Collection
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from api.errors import UserNotFound
@@ -28,19 +29,31 @@ def tombstone() -> str:
     return f"{TOMBSTONE_PREFIX}{uuid.uuid4()}"
 
 
-def users_erase(*, provider_id: int, user_pks: Collection[int]) -> int:
+def users_erase(*, provider_id: int, user_pks: Collection[int], still: Q | None = None) -> int:
     """Erase those of the provider's users that are not erased yet; returns how many.
 
     One transaction. The user rows are updated first: that locks them, so a
     result or token being written for them at the same moment waits, and the
     result counter's UPDATE (which skips erased users) then refuses it.
     PROTECT foreign keys fix the order of the deletes: tokens point at
-    results, results at the user.
+    results, results at the user. ``still`` is re-checked under the locks
+    (retention: "still inactive"), so a user who became active since being
+    picked is left alone.
     """
     with transaction.atomic():
+        # The users' tokens are locked before the users, in the order a save with
+        # a token takes them (token, then the user's counter): the other order
+        # could deadlock with a student submitting the player at that moment.
+        list(
+            AccessToken.objects.select_for_update()
+            .filter(user_id__in=list(user_pks))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         users = list(
             ProviderUser.objects.select_for_update()
             .filter(provider_id=provider_id, pk__in=list(user_pks), erased_at__isnull=True)
+            .filter(still or Q())
             .only("pk", "user_key")
             .order_by("pk")
         )

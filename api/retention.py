@@ -5,7 +5,7 @@ import calendar
 import logging
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from api.erasure import users_erase
@@ -55,7 +55,8 @@ def retention_erase(*, batch_size: int = RETENTION_BATCH) -> list[RetentionRun]:
             )
             if not batch:
                 break
-            erased += users_erase(provider_id=provider.pk, user_pks=batch)
+            still = Q(pk__in=users_inactive_since(provider, before).values("pk"))
+            erased += users_erase(provider_id=provider.pk, user_pks=batch, still=still)
         logger.info(
             "Retention: provider %s (%s) erased %d users inactive since %s.",
             provider.slug,

@@ -50,9 +50,11 @@ def user_register(*, registrant: Registrant, group: str | None = None) -> Regist
     """
     provider_id, user_id, known = registrant.provider.pk, registrant.user_id, registrant.known
     if known is not None:
-        if group is not None and group != known.group:
-            ProviderUser.objects.filter(pk=known.pk).update(group=group)
-        return Registration(known.user_key, created=False)
+        if group is None or group == known.group:
+            return Registration(known.user_key, created=False)
+        # Not onto a user erased since the lookup: then this is a new registration.
+        if ProviderUser.objects.filter(pk=known.pk, erased_at__isnull=True).update(group=group):
+            return Registration(known.user_key, created=False)
     try:
         with transaction.atomic():
             user = ProviderUser.objects.create(

@@ -85,7 +85,10 @@ SQL_USER_INSERT = (
     'RETURNING "api_provideruser"."id", "api_provideruser"."group", '
     '"api_provideruser"."user_id_folded"'
 )
-SQL_GROUP_MOVE = 'UPDATE "api_provideruser" SET "group" = %s WHERE "api_provideruser"."id" = %s'
+SQL_GROUP_MOVE = (
+    'UPDATE "api_provideruser" SET "group" = %s '
+    'WHERE ("api_provideruser"."erased_at" IS NULL AND "api_provideruser"."id" = %s)'
+)
 SQL_CHARGE = (
     'UPDATE "billing_provider" SET "issued_count" = "issued_count" + 1 '
     'WHERE "id" = %s AND ("payment_policy" = %s OR "issued_count" < "access_limit" + '

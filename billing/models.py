@@ -2,6 +2,7 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -12,6 +13,8 @@ from billing.errors import LedgerIsAppendOnly
 # An origin as browsers send it: scheme, host and optional port; nothing that
 # could change the meaning of the CSP header it is written into.
 ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+# Ten years: far beyond any study programme, and well inside date arithmetic.
+RETENTION_MAX_MONTHS = 120
 
 
 class Provider(models.Model):
@@ -107,10 +110,12 @@ class Provider(models.Model):
         "срок хранения, месяцев",
         null=True,
         blank=True,
+        # 0 would erase every student the same night: "keep" is the empty field.
+        validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MAX_MONTHS)],
         help_text="Пользователи без активности (регистрации, результата, токена) дольше "
         "этого срока удаляются каждую ночь, как по запросу user/delete: их ID, группа, "
-        "ответы и результаты стираются, списание в журнале остаётся. Пусто — хранить "
-        "без срока.",
+        "ответы и результаты стираются, списание в журнале остаётся. От 1 до 120; пусто — "
+        "хранить без срока.",
     )
 
     class Meta:
@@ -128,6 +133,11 @@ class Provider(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(price_per_access__gte=0), name="provider_price_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(retention_months__isnull=True)
+                | Q(retention_months__gte=1, retention_months__lte=RETENTION_MAX_MONTHS),
+                name="provider_retention_months_in_range",
             ),
         ]
 

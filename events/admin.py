@@ -36,6 +36,10 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     # The secret is not a field of the form: it is shown once, after adding.
     readonly_fields = ["created_at"]
 
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        # Its deliveries carry its provider's students: an endpoint never changes hands.
+        return [*self.readonly_fields, "provider"] if obj is not None else self.readonly_fields
+
     @admin.display(description="события")
     def events_shown(self, obj: WebhookEndpoint) -> str:
         return ", ".join(obj.events)

@@ -408,7 +408,9 @@ def completion_funnel(provider: Provider, f: AnalyticsFilter) -> Funnel:
     student, summed by pandas.
     """
     versions = _version_pks(f.test)
-    users = ProviderUser.objects.filter(provider=provider).filter(f.created_q("registered_at"))
+    users = ProviderUser.objects.filter(provider=provider, erased_at__isnull=True).filter(
+        f.created_q("registered_at")
+    )
     # Uncorrelated IN lists: PostgreSQL hashes each once instead of probing per student.
     # No result predates its student's registration, so the period bounds the scan too.
     completed = Result.objects.filter(

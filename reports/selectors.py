@@ -108,7 +108,8 @@ def provider_dashboard(provider: Provider, today: date | None = None) -> Dashboa
     )
     return Dashboard(
         provider=provider,
-        users=ProviderUser.objects.filter(provider=provider).count(),
+        # Erased users stay as tombstones for accounting; they are no longer students.
+        users=ProviderUser.objects.filter(provider=provider, erased_at__isnull=True).count(),
         results=totals["all"],
         results_this_month=totals["month"],
         days=days,

@@ -15,10 +15,10 @@ from tests.conftest import assert_error, assert_ledger_agrees
 pytestmark = pytest.mark.django_db
 
 ERASED = {"erased": True}
-# The client and the user; in the transaction (a savepoint here): lock and update the
-# user, delete its tokens, its results (read first for the PROTECT check on tokens)
-# and its result.saved events with their deliveries.
-QUERIES = 13
+# The client and the user; in the transaction (a savepoint here): lock the user's
+# tokens, lock and update the user, delete its tokens, its results (read first for the
+# PROTECT check on tokens) and its result.saved events with their deliveries.
+QUERIES = 14
 
 
 @pytest.fixture

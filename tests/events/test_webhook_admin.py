@@ -74,3 +74,25 @@ def test_the_delivery_log_lists_attempts_and_sends_again(
     assert (delivery.status, delivery.attempts) == ("pending", 4)
     assert delivery.next_attempt_at is not None
     assert len(queued) == 1
+
+
+def test_an_endpoint_never_changes_hands(
+    admin_client, make_endpoint, prepaid_provider, postpaid_provider
+):
+    endpoint = make_endpoint(prepaid_provider, "https://partner.example/hooks")
+    url = f"/admin/events/webhookendpoint/{endpoint.pk}/change/"
+
+    page = admin_client.get(url).content.decode()
+    admin_client.post(
+        url,
+        {
+            "provider": postpaid_provider.pk,
+            "url": endpoint.url,
+            "events": '["result.saved"]',
+            "is_active": "on",
+        },
+    )
+
+    assert 'name="provider"' not in page  # shown, not editable: its deliveries are its own
+    endpoint.refresh_from_db()
+    assert endpoint.provider == prepaid_provider
