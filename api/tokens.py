@@ -74,7 +74,9 @@ def token_get(token: UUID) -> AccessToken:
         .defer("questionnaire__definition")
         .filter(token=token)
     )
-    if found is None:
+    # A token issued while its user was being erased outlives the erasure: it
+    # leads nowhere, so the student is not given a test whose save would be refused.
+    if found is None or found.user.erased_at is not None:
         raise AccessTokenNotFound()
     provider_usable(found.provider)
     if found.redeemed_at is not None:

@@ -5,10 +5,12 @@ import pytest
 from django.db.models import Q
 
 from api.erasure import users_erase
-from api.models import ProviderUser
+from api.models import AccessToken, ProviderUser
 from api.selectors import registrant_get
 from api.services import user_register
 from billing.models import AccessEntry
+from tests.api.conftest import user_with_token
+from tests.conftest import API
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,21 @@ def test_a_registration_that_found_a_user_erased_since_registers_a_new_one(postp
     assert erased.group == "" and erased.erased_at is not None
     assert ProviderUser.objects.get(user_key=again.user_key).group == "ИС-21"
     assert AccessEntry.objects.filter(kind="charge").count() == 2
+
+
+def test_a_token_that_outlived_its_users_erasure_leads_nowhere(
+    client, postpaid_provider, main_test
+):
+    user_key, token = user_with_token(postpaid_provider.client_key, main_test)
+    user = ProviderUser.objects.get(user_key=user_key)
+    # As if token/create committed its token after the erasure had deleted the others.
+    kept = AccessToken.objects.get(token=token)
+    users_erase(provider_id=postpaid_provider.pk, user_pks=[user.pk])
+    kept.pk = None
+    kept.save()
+
+    response = client.get(f"{API}test/get", {"access_token": token})
+    page = client.get(f"/partner/v2/play/{token}/")
+
+    assert response.status_code == 404
+    assert page.status_code == 404
