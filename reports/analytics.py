@@ -47,7 +47,9 @@ from reports.wording import duration_ru
 # Under this many students a group's mean says more about the students than the group.
 MIN_STUDENTS = 5
 UNUSED_LINKS_SHOWN = 50
-NO_GROUP = "Без группы"
+# How students without a group are shown; they are grouped under "" so that a
+# partner's group that happens to be called so is not merged with them.
+NO_GROUP_LABEL = "Без группы"
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,6 @@ def results_frame(provider: Provider, versions: Versions, f: AnalyticsFilter) ->
 def _by_scale_code(frame: pd.DataFrame, versions: Versions) -> pd.DataFrame:
     """The raw array split into a column per scale code, per result version, and bands."""
     out = frame[["user", "group"]].copy()
-    out["group"] = out["group"].where(out["group"] != "", NO_GROUP)
     out["leading"] = frame["leading"].map(_codes)
     # Reindexed: PostgreSQL's path query returns a short array for a short ``scales``
     # (SQLite pads it with nulls), and a missing column was a KeyError and a 500.
@@ -231,10 +232,14 @@ class GroupCell:
 
 @dataclass(frozen=True)
 class GroupRow:
-    group: str
+    group: str  # "" for the students without a group
     students: int
     means: tuple[GroupCell, ...]  # per scale, in ResultsAnalytics.scales order
     leading: tuple[GroupCell, ...]  # per leading type: its students, percent of the group's
+
+    @property
+    def label(self) -> str:
+        return self.group or NO_GROUP_LABEL
 
     @property
     def few(self) -> bool:
@@ -332,7 +337,7 @@ def _leading_counts(frame: pd.DataFrame, versions: Versions) -> tuple[tuple[str,
 
 
 def _group_order(groups: pd.Index) -> list[str]:
-    return sorted(groups, key=lambda g: (g == NO_GROUP, g.casefold()))
+    return sorted(groups, key=lambda g: (g == "", g.casefold()))
 
 
 def _group_rows(
@@ -485,7 +490,7 @@ def unused_links(
     shown = tuple(
         UnusedLink(
             user_id=row["user__user_id"],
-            group=row["user__group"] or NO_GROUP,
+            group=row["user__group"] or NO_GROUP_LABEL,
             issued_at=row["first"],
             expires_at=row["last_expiry"],
             links=row["links"],

@@ -112,7 +112,7 @@ def _groups_sheet(workbook: Workbook, taken: set[str], data: ResultsAnalytics) -
     _header(ws, titles)
     for row in data.groups:
         head = GREY if row.few else None
-        cells = [_cell(ws, "text", row.group, head), _cell(ws, "int", row.students, head)]
+        cells = [_cell(ws, "text", row.label, head), _cell(ws, "int", row.students, head)]
         for mean in row.means:
             # Still written, but greyed cell by cell as the page does («мало данных»): a
             # scale that older versions lack can have fewer students than its group.
@@ -134,7 +134,7 @@ def _groups_sheet(workbook: Workbook, taken: set[str], data: ResultsAnalytics) -
     _header(ws, ["Группа", "Студентов", *(title for _, title in data.leading_types)])
     for row in data.groups:
         shares: list[Value] = [("percent", cell.value) for cell in row.leading]
-        _row(ws, [("text", row.group), ("int", row.students), *shares], GREY if row.few else None)
+        _row(ws, [("text", row.label), ("int", row.students), *shares], GREY if row.few else None)
 
 
 def _levels_sheet(workbook: Workbook, taken: set[str], data: ResultsAnalytics) -> None:

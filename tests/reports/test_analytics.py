@@ -74,10 +74,10 @@ def test_levels_are_listed_from_the_lowest_band_up_even_when_empty(provider_a, m
 def test_group_means_and_their_student_counts_match_a_plain_count(provider_a, main_test, students):
     data = analytics(provider_a, main_test)
 
-    assert [row.group for row in data.groups] == ["ИС-21", "ПК-22", "Без группы"]
+    assert [row.label for row in data.groups] == ["ИС-21", "ПК-22", "Без группы"]
     for n, scale in enumerate(data.scales):
         expected = expected_group_means(students, scale.code)
-        got = {row.group: (row.means[n].value, row.means[n].students) for row in data.groups}
+        got = {row.label: (row.means[n].value, row.means[n].students) for row in data.groups}
         assert got == pytest.approx(expected)
 
 
@@ -88,10 +88,8 @@ def test_group_leading_shares_are_shares_of_the_groups_students(provider_a, main
     codes = [code for code, _ in data.leading_types]
     for row in data.groups:
         got = {code: cell.value for code, cell in zip(codes, row.leading, strict=True)}
-        assert {c: v for c, v in got.items() if v} == pytest.approx(expected[row.group])
-        assert row.students == sum(
-            1 for r in students if (r.user.group or "Без группы") == row.group
-        )
+        assert {c: v for c, v in got.items() if v} == pytest.approx(expected[row.label])
+        assert row.students == sum(1 for r in students if r.user.group == row.group)
 
 
 def test_a_tie_counts_the_student_for_each_leading_type(provider_a, main_test):
@@ -111,7 +109,7 @@ def test_a_group_under_five_students_is_marked_few_and_still_computed(provider_a
     for k in range(MIN_STUDENTS - 1):
         add_student(provider_a, f"small{k}", "Малая", [(main_test, random_answers(main_test, rng))])
 
-    rows = {row.group: row for row in analytics(provider_a, main_test).groups}
+    rows = {row.label: row for row in analytics(provider_a, main_test).groups}
 
     assert not rows["Большая"].few and not any(cell.few for cell in rows["Большая"].means)
     assert rows["Малая"].few and all(cell.few for cell in rows["Малая"].means)
@@ -161,3 +159,18 @@ def test_a_mean_scale_test_keeps_its_decimals(provider_a, bonus_test):
         assert (scale.mean, scale.median) == pytest.approx(
             expected_mean_median(results, scale.code)
         )
+
+
+def test_a_group_called_like_the_no_group_label_is_not_merged_with_the_ungrouped(
+    provider_a, main_test
+):
+    rng = random.Random(9)
+    add_student(provider_a, "named", "Без группы", [(main_test, random_answers(main_test, rng))])
+    add_student(provider_a, "ungrouped", "", [(main_test, random_answers(main_test, rng))])
+
+    data = analytics(provider_a, main_test)
+
+    assert [(row.group, row.label, row.students) for row in data.groups] == [
+        ("Без группы", "Без группы", 1),
+        ("", "Без группы", 1),
+    ]
