@@ -3,6 +3,10 @@
 Resolved through ``reports.access`` like every staff page: out of scope is 404.
 """
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -24,6 +28,7 @@ from billing.exports import (
 from billing.invoices import KOPECK, invoice_topup_issue
 from billing.models import Invoice
 from billing.payment_forms import (
+    Outcome,
     PaymentCancelForm,
     PaymentMarkForm,
     TopupForm,
@@ -158,20 +163,7 @@ def invoice_paid(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"Счёт № {invoice.number} уже отмечен оплаченным.")
         return _after_payment_step(request, invoice)
     form = PaymentMarkForm(request.POST if request.method == "POST" else None, invoices=[invoice])
-    step = form_step(request, form)
-    if step == "apply":
-        outcome = mark_apply(form, invoice, request.user.get_username())
-        if outcome is not None:
-            messages.add_message(request, *outcome)
-            return _after_payment_step(request, invoice)
-        step = "form"
-    context = {
-        "invoice": invoice,
-        "form": form,
-        "step": step,
-        "back": request.POST.get("back", request.GET.get("back")),
-    }
-    return render_page(request, "reports/invoice_paid.html", context)
+    return _payment_step(request, invoice, form, mark_apply, "reports/invoice_paid.html")
 
 
 @login_required
@@ -182,21 +174,36 @@ def invoice_unpaid(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"Счёт № {invoice.number} не отмечен оплаченным.")
         return _after_payment_step(request, invoice)
     form = PaymentCancelForm(request.POST if request.method == "POST" else None)
+    return _payment_step(
+        request,
+        invoice,
+        form,
+        cancel_apply,
+        "reports/invoice_unpaid.html",
+        shortfall=topup_cancel_shortfall(invoice),
+    )
+
+
+def _payment_step(
+    request: HttpRequest,
+    invoice: Invoice,
+    form: forms.Form,
+    apply: Callable[[Any, Invoice, str], Outcome | None],
+    template: str,
+    **context: object,
+) -> HttpResponse:
+    """The two steps of marking or cancelling a payment: the form, then its
+    confirmation; a done step goes back where the operator came from."""
     step = form_step(request, form)
     if step == "apply":
-        outcome = cancel_apply(form, invoice, request.user.get_username())
+        outcome = apply(form, invoice, request.user.get_username())
         if outcome is not None:
             messages.add_message(request, *outcome)
             return _after_payment_step(request, invoice)
         step = "form"
-    context = {
-        "invoice": invoice,
-        "form": form,
-        "step": step,
-        "shortfall": topup_cancel_shortfall(invoice),
-        "back": request.POST.get("back", request.GET.get("back")),
-    }
-    return render_page(request, "reports/invoice_unpaid.html", context)
+    back = request.POST.get("back", request.GET.get("back"))
+    context |= {"invoice": invoice, "form": form, "step": step, "back": back}
+    return render_page(request, template, context)
 
 
 @login_required
