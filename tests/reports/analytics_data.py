@@ -6,11 +6,13 @@ difference.
 """
 
 import random
+import re
 import statistics
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ProviderUser, Result
@@ -145,3 +147,20 @@ def expected_group_leading(results: list[Result]) -> dict[str, dict[str, float]]
         for code in r.outcome["leading"]:
             leading[group_of(r)][code] += 1
     return {g: {c: 100 * n / students[g] for c, n in leading[g].items()} for g in students}
+
+
+def groups_page(client, provider, **query) -> str:
+    """The group comparison page of ``provider``, rendered."""
+    response = client.get(reverse("reports:groups", args=[provider.slug]), query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def cells(page: str, table: str, attribute: str) -> dict[tuple[str, str], str]:
+    """(group, scale or type) -> the cell's inner HTML, read from the rendered table."""
+    body = re.search(rf'<table id="{table}">.*?</table>', page, re.S).group(0)
+    found = {}
+    for group, row in re.findall(r'<tr data-group="([^"]*)"[^>]*>(.*?)</tr>', body, re.S):
+        for key, inner in re.findall(rf'<td [^>]*{attribute}="([^"]*)"[^>]*>(.*?)</td>', row, re.S):
+            found[(group, key)] = inner
+    return found

@@ -1,7 +1,6 @@
 """The export's «По группам» and «Распределение» sheets: typed, and the pages' numbers."""
 
 import random
-import re
 from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
@@ -16,6 +15,7 @@ from common.formatting import decimal_ru, percent_ru
 from reports.analytics_sheets import GROUPS_SHEET, LEVELS_SHEET
 from tests.reports.analytics_data import (
     add_student,
+    cells,
     expected_levels,
     expected_mean_median,
     latest_per_student,
@@ -61,15 +61,6 @@ def blocks(ws) -> list[list[tuple]]:
     return found
 
 
-def page_cells(page: str, table: str, attribute: str) -> dict[tuple[str, str], str]:
-    body = re.search(rf'<table id="{table}">.*?</table>', page, re.S).group(0)
-    found = {}
-    for group, row in re.findall(r'<tr data-group="([^"]*)"[^>]*>(.*?)</tr>', body, re.S):
-        for key, inner in re.findall(rf'<td [^>]*{attribute}="([^"]*)"[^>]*>(.*?)</td>', row, re.S):
-            found[(group, key)] = inner
-    return found
-
-
 def test_by_groups_has_the_group_pages_numbers(client, viewer_a, provider_a, main_test, students):
     client.force_login(viewer_a)
     today = timezone.localdate()
@@ -81,8 +72,8 @@ def test_by_groups_has_the_group_pages_numbers(client, viewer_a, provider_a, mai
     ).content.decode()
 
     means, leading = blocks(wb[GROUPS_SHEET])
-    shown_means = page_cells(page, "group-means-table", "data-scale")
-    shown_leading = page_cells(page, "group-leading-table", "data-type")
+    shown_means = cells(page, "group-means-table", "data-scale")
+    shown_leading = cells(page, "group-leading-table", "data-type")
     codes = ["nature", "technic", "people", "signs", "art"]
     assert [row[0].value for row in means[1:]] == ["ИС-21", "ПК-22", "ЭК-23"]
     for row in means[1:]:

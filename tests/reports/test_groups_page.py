@@ -12,30 +12,16 @@ from common.formatting import decimal_ru, percent_ru
 from tests.reports.analytics_data import (
     add_student,
     bulk_students,
+    cells,
     expected_group_leading,
     expected_group_means,
+    groups_page,
     latest_per_student,
     random_answers,
     tied_answers,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def groups_page(client, provider, **query) -> str:
-    response = client.get(reverse("reports:groups", args=[provider.slug]), query)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def cells(page: str, table: str, attribute: str) -> dict[tuple[str, str], str]:
-    """(group, scale or type) -> the cell's inner HTML, read from the rendered table."""
-    body = re.search(rf'<table id="{table}">.*?</table>', page, re.S).group(0)
-    found = {}
-    for group, row in re.findall(r'<tr data-group="([^"]*)"[^>]*>(.*?)</tr>', body, re.S):
-        for key, inner in re.findall(rf'<td [^>]*{attribute}="([^"]*)"[^>]*>(.*?)</td>', row, re.S):
-            found[(group, key)] = inner
-    return found
 
 
 @pytest.fixture
