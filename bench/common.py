@@ -6,6 +6,7 @@ import os
 import random
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,9 +28,16 @@ if DATABASE_URL.rstrip("/").rsplit("/", 1)[-1] in {"test", "test_test", "root", 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 SIDES = {
-    "ours": {"app": "config.wsgi:application", "port": 8101},
-    "raw": {"app": "bench.raw_app:app", "port": 8102},
+    "ours": {"app": "config.wsgi:application"},
+    "raw": {"app": "bench.raw_app:app"},
 }
+
+
+def free_port() -> int:
+    """A port nothing listens on now, so that two runs on one machine never collide."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def bench_data() -> dict:
@@ -80,6 +88,7 @@ def wait_port(port: int, timeout: float = 30) -> None:
 def server(side: str, *, extra_args: tuple[str, ...] = ()):
     """A gunicorn for ``side`` ('ours' or 'raw'), stopped (by its pid) on exit."""
     spec = SIDES[side]
+    port = free_port()
     VAR.mkdir(parents=True, exist_ok=True)
     log = open(VAR / f"gunicorn-{side}.log", "ab")  # noqa: SIM115 - closed in finally
     cmd = [
@@ -93,7 +102,7 @@ def server(side: str, *, extra_args: tuple[str, ...] = ()):
         "--keep-alive",
         "5",
         "--bind",
-        f"127.0.0.1:{spec['port']}",
+        f"127.0.0.1:{port}",
         "--chdir",
         str(ROOT),
         *extra_args,
@@ -101,8 +110,8 @@ def server(side: str, *, extra_args: tuple[str, ...] = ()):
     ]
     proc = subprocess.Popen(cmd, env=server_env(), stdout=log, stderr=log, cwd=ROOT)
     try:
-        wait_port(spec["port"])
-        yield spec["port"]
+        wait_port(port)
+        yield port
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
