@@ -21,7 +21,7 @@ from billing.selectors import provider_state_check, provider_usable
 from catalog.errors import QuestionnaireNotFound
 from catalog.models import Questionnaire
 from catalog.selectors import questionnaire_current, questionnaires_current
-from common.queries import unique_row
+from common.queries import db_value, fetch_one, selected, unique_row
 
 
 def user_get(user_key: UUID, provider: Provider | None = None) -> ProviderUser:
@@ -32,19 +32,35 @@ def user_get(user_key: UUID, provider: Provider | None = None) -> ProviderUser:
     provider must not require its client key. A disabled provider's users
     are refused either way.
     """
-    # An erased user's key finds nothing: no new tokens or results for it.
-    users = ProviderUser.objects.select_related("provider").filter(
-        user_key=user_key, erased_at__isnull=True
-    )
+    params = [db_value(ProviderUser, "user_key", user_key)]
     if provider is not None:
-        users = users.filter(provider=provider)
-    user = unique_row(users)
-    if user is None:
+        params.append(provider.pk)
+    row = fetch_one(_user_get_sql(provider is not None), params)
+    if row is None:
         raise UserNotFound()
+    user = selected(ProviderUser).load(row)
+    user.provider = selected(Provider).load(row, len(selected(ProviderUser).attnames))
     provider_usable(user.provider)
     if provider is None and user.provider.require_client_key:
         raise ClientKeyRequired()
     return user
+
+
+@cache
+def _user_get_sql(of_provider: bool) -> str:
+    """progress/save's lookup (every save), fixed: the statement the ORM's
+    ``select_related("provider")`` would write."""
+    quote = connection.ops.quote_name
+    users, providers = quote(ProviderUser._meta.db_table), quote(Provider._meta.db_table)
+    # An erased user's key finds nothing: no new tokens or results for it.
+    where = f"{users}.{quote('erased_at')} IS NULL AND {users}.{quote('user_key')} = %s"
+    if of_provider:
+        where += f" AND {users}.{quote('provider_id')} = %s"
+    return (
+        f"SELECT {selected(ProviderUser).sql}, {selected(Provider).sql} FROM {users} "
+        f"INNER JOIN {providers} ON ({users}.{quote('provider_id')} = {providers}.{quote('id')}) "
+        f"WHERE ({where}) LIMIT 1"
+    )
 
 
 class KnownUser(NamedTuple):

@@ -1,16 +1,18 @@
 """Reads of the billing app."""
 
 from datetime import date, datetime
+from functools import cache
 from uuid import UUID
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from billing import keys
 from billing.errors import ClientNotFound, ProviderDisabled
 from billing.models import AccessEntry, Invoice, Provider, SellerDetails
 from billing.periods import period_bounds
-from common.queries import unique_row
+from common.queries import fetch_one, selected
 
 
 def provider_state_check(is_active: bool | None) -> None:
@@ -28,9 +30,22 @@ def provider_usable(provider: Provider | None) -> Provider:
 
 
 def provider_get_by_client_key(key: str) -> Provider:
-    """The active provider owning ``key``; ClientNotFound or ProviderDisabled otherwise."""
-    return provider_usable(
-        unique_row(Provider.objects.filter(client_key_hash=keys.client_key_hash(key)))
+    """The active provider owning ``key``; ClientNotFound or ProviderDisabled otherwise.
+
+    Every partner API call with a key starts here, so its SQL is fixed
+    (``common.queries.selected``), the statement the ORM would write.
+    """
+    row = fetch_one(_provider_by_key_sql(), [keys.client_key_hash(key)])
+    return provider_usable(None if row is None else selected(Provider).load(row))
+
+
+@cache
+def _provider_by_key_sql() -> str:
+    quote = connection.ops.quote_name
+    table = quote(Provider._meta.db_table)
+    return (
+        f"SELECT {selected(Provider).sql} FROM {table} "
+        f"WHERE {table}.{quote('client_key_hash')} = %s LIMIT 1"
     )
 
 
