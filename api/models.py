@@ -10,8 +10,14 @@ from billing.models import Provider
 class ProviderUser(models.Model):
     """A user of a partner site, known to us by the partner's own ``user_id``."""
 
+    # No index of its own: the unique (provider, user_id) and the Meta indexes
+    # lead with it, and every index is one more write per registration.
     provider = models.ForeignKey(
-        Provider, on_delete=models.PROTECT, related_name="users", verbose_name="провайдер"
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name="провайдер",
+        db_index=False,
     )
     user_id = models.CharField("ID у партнёра", max_length=255)
     user_key = models.UUIDField(
@@ -62,14 +68,21 @@ class Result(models.Model):
     result_key = models.UUIDField(
         "ключ результата", default=uuid.uuid4, unique=True, editable=False
     )
+    # Neither key has an index of its own: the Meta indexes lead with each, and
+    # every index is one more write per save (bench/README.md, scale).
     user = models.ForeignKey(
-        ProviderUser, on_delete=models.PROTECT, related_name="results", verbose_name="пользователь"
+        ProviderUser,
+        on_delete=models.PROTECT,
+        related_name="results",
+        verbose_name="пользователь",
+        db_index=False,
     )
     questionnaire = models.ForeignKey(
         "catalog.Questionnaire",
         on_delete=models.PROTECT,
         related_name="results",
         verbose_name="опросник",
+        db_index=False,
     )
     answers = models.JSONField("ответы")
     scales = models.JSONField("шкалы")
