@@ -294,7 +294,9 @@ class Command(BaseCommand):
                 "api_result",
                 "api_accesstoken",
             ):
-                cursor.execute(f"ANALYZE {table}")
+                # VACUUM too: the counters UPDATE above left a dead row per user, which
+                # autovacuum would have cleared on a live database (it may be off here).
+                cursor.execute(f"VACUUM ANALYZE {table}")
         self._step("analyze", started)
 
     def _sample_user_keys(self, provider: Provider) -> list[str]:
