@@ -316,7 +316,8 @@ class Runner:
             )
             self.steps.append(record)
         if proc.returncode:
-            raise StepFailed(f"{name} exited with {proc.returncode}", "".join(lines))
+            last = next((line.strip() for line in reversed(lines) if line.strip()), "")
+            raise StepFailed(f"{name} exited with {proc.returncode}: {last}", "".join(lines))
         return "".join(lines)
 
     def help(self, script: str) -> str:
