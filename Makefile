@@ -55,7 +55,7 @@ lint: install
 
 # The whole benchmark, PostgreSQL and wrk needed (bench/README.md, "Reproduce"):
 #   make bench                 full run (~45 min): 100k users, scale step at USERS (1,000,000)
-#   make bench-quick           ~3 min, small data, to check a change (same as QUICK=1)
+#   make bench-quick           ~4 min, small data, to check a change (same as QUICK=1)
 #   make bench USERS=500000 DB=bench_run_x ARGS="…"   ARGS: any other bench/run.py option
 bench: install
 	$(PY) bench/run.py $(if $(filter 1 yes true,$(QUICK)),--quick) $(if $(USERS),--users $(USERS)) $(if $(DB),--db $(DB)) $(ARGS)

@@ -1,7 +1,7 @@
 """The whole benchmark in one command: a fresh database, the data, every driver, one report.
 
     make bench                      # full: 100k users, then the scale step at 1,000,000
-    make bench-quick                # ~3 minutes: small data, 1 round, for checking a change
+    make bench-quick                # ~4 minutes: small data, 1 round, for checking a change
     .venv/bin/python bench/run.py [--quick] [--users N] [--db bench_run]
 
 Steps, each a subprocess whose output is shown and kept in var/bench/runs/<stamp>/:
@@ -100,7 +100,7 @@ MODES = {
         },
         optional={"purge": ["--runs", "3"]},
     ),
-    # ~3 minutes: checks that everything runs and shows gross changes, nothing finer.
+    # ~4 minutes on the shared box: checks that everything runs, shows gross changes only.
     "quick": Mode(
         users=5_000,
         scale_users=20_000,
@@ -597,7 +597,7 @@ def report(meta: dict, steps: list[dict], data: dict, *, failed: str | None = No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="small data, 1 round (~3 min)")
+    parser.add_argument("--quick", action="store_true", help="small data, 1 round (~4 min)")
     parser.add_argument(
         "--users",
         type=int,
