@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(PYTHON_VERSION)-$(shell cksum < pyproject.toml | c
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint migrate demo print-python
+.PHONY: install run serve test lint migrate demo print-python bench bench-quick
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON_VERSION)" || { echo "Python 3.11, 3.12 or 3.13 is needed (or PYTHON=/path/to/python)." >&2; exit 1; }
@@ -52,6 +52,16 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The whole benchmark, PostgreSQL and wrk needed (bench/README.md, "Reproduce"):
+#   make bench                 full run (~45 min): 100k users, scale step at USERS (1,000,000)
+#   make bench-quick           ~4 min, small data, to check a change (same as QUICK=1)
+#   make bench USERS=500000 DB=bench_run_x ARGS="…"   ARGS: any other bench/run.py option
+bench: install
+	$(PY) bench/run.py $(if $(filter 1 yes true,$(QUICK)),--quick) $(if $(USERS),--users $(USERS)) $(if $(DB),--db $(DB)) $(ARGS)
+
+bench-quick:
+	$(MAKE) bench QUICK=1
 
 print-python:
 	@echo $(PYTHON)

@@ -22,15 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import VAR, bench_data, key_files, median, server, wrk
+from bench.tables import LABELS
 
 SCENARIOS = ["register_known", "register_new", "progress_save", "result_get", "token_create"]
-LABELS = {
-    "register_known": "user/register, known user",
-    "register_new": "user/register, new user (postpaid)",
-    "progress_save": "progress/save (career-interests)",
-    "result_get": "result/get",
-    "token_create": "token/create",
-}
 
 
 def main() -> None:

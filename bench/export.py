@@ -362,6 +362,7 @@ def main() -> None:
         for side in sides if rnd % 2 == 0 else list(reversed(sides)):
             figures = spawn(side, provider_id)
             figures["round"] = rnd
+            figures["loadavg"] = os.getloadavg()[0]
             runs.append(figures)
             print(
                 f"{side:8} round {rnd}: {figures['seconds']:6.1f} s, {figures['rows']} rows, "

@@ -55,6 +55,7 @@ from bench.common import (
     PYTHON,
     ROOT,
     VAR,
+    free_port,
     key_file,
     median,
     server_env,
@@ -202,6 +203,15 @@ def production_server(code: Path, port: int, env: dict):
             proc.kill()
             proc.wait()
         log.close()
+
+
+def free_ports(count: int) -> list[int]:
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    return ports
 
 
 def port_free(port: int) -> bool:
@@ -393,7 +403,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=4, help="WEB_THREADS of each process")
-    parser.add_argument("--ports", default="8111,8112")
+    parser.add_argument(
+        "--ports", default="", help="two ports, e.g. 8111,8112 (default: two free ones)"
+    )
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     args = parser.parse_args()
 
@@ -408,7 +420,7 @@ def main() -> None:
         sys.exit(f"{DATA.relative_to(ROOT)} is missing: run bench/scale.py --setup first.")
     provider = json.loads(DATA.read_text())["providers"][0]
     keys = key_files(provider)
-    ports = [int(p) for p in args.ports.split(",")][:2]
+    ports = [int(p) for p in args.ports.split(",")][:2] if args.ports else free_ports(2)
     busy = [p for p in ports if not port_free(p)]
     if busy:
         sys.exit(f"port(s) {busy} already in use: pick others with --ports")

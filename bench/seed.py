@@ -11,6 +11,8 @@ after they were issued.
     DATABASE_URL=postgresql://…/bench .venv/bin/python bench/seed.py --users 100000 \\
         --results 300000 --tokens 100000 --expired-tokens 1000000
     .venv/bin/python bench/seed.py --only-expired-tokens 1000000   # refill for the purge bench
+    .venv/bin/python bench/seed.py --add-to var/bench.json --users 900000 \\
+        --results 2700000 --tokens 900000 --expired-tokens 0   # grow that provider to 1M users
 
 A script of the benchmarks, not a command of the product: it runs with the
 project's settings (DEBUG on, which it requires) but lives beside the
@@ -61,8 +63,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--providers", type=int, default=1)
-        parser.add_argument("--users", type=int, default=100_000, help="per provider")
-        parser.add_argument("--results", type=int, default=300_000, help="per provider")
+        parser.add_argument(
+            "--users", type=int, default=100_000, help="per provider (with --add-to: to add)"
+        )
+        parser.add_argument(
+            "--results", type=int, default=300_000, help="per provider (with --add-to: to add)"
+        )
         parser.add_argument("--tokens", type=int, default=100_000, help="live tokens, total")
         parser.add_argument("--expired-tokens", type=int, default=1_000_000, help="total")
         parser.add_argument("--bonus-share", type=float, default=0.2)
@@ -72,6 +78,19 @@ class Command(BaseCommand):
             default=None,
             metavar="N",
             help="only add N expired tokens for the existing bench users (purge bench)",
+        )
+        parser.add_argument(
+            "--add-to",
+            metavar="JSON",
+            default=None,
+            help="add users, results and tokens to the provider this file describes "
+            "(e.g. var/bench.json, written by an earlier run) and update the file",
+        )
+        parser.add_argument(
+            "--provider-id",
+            type=int,
+            default=None,
+            help="with --add-to: which provider of the file (default: its first)",
         )
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--out", default=str(Path(settings.BASE_DIR) / "var" / "bench.json"))
@@ -90,6 +109,10 @@ class Command(BaseCommand):
                 raise CommandError("No bench providers: run bench/seed.py first.")
             self._tokens(providers, opts["only_expired_tokens"], expired=True)
             self._analyze()
+            self._done(started)
+            return
+        if opts["add_to"]:
+            self._add(opts)
             self._done(started)
             return
         main = questionnaire_current("career-interests")
@@ -147,6 +170,76 @@ class Command(BaseCommand):
         self.stdout.write(f"wrote {path}")
         self._done(started)
 
+    def _add(self, opts: dict) -> None:
+        """More users, results and tokens for a provider seeded before, and its file updated.
+
+        The new users continue the provider's numbering (``u<pk>-<n>``), so the file's
+        ``users`` count and ``user_id_format`` still name every seeded user; the key
+        samples are drawn again from all of the provider's users and results, so the
+        benchmarks reach the new rows as often as the old ones.
+        """
+        path = Path(opts["add_to"])
+        if not path.exists():
+            raise CommandError(f"{path} is missing: seed the provider first.")
+        data = json.loads(path.read_text())
+        database = settings.DATABASES["default"]["NAME"]
+        if data.get("database") != database:
+            raise CommandError(
+                f"{path} describes database {data.get('database')!r}, not {database!r}."
+            )
+        entries = [p for p in data["providers"] if opts["provider_id"] in (None, p["id"])]
+        if not entries:
+            raise CommandError(f"{path} has no provider {opts['provider_id']}.")
+        entry = entries[0]
+        provider = Provider.objects.filter(pk=entry["id"], slug=entry["slug"]).first()
+        if provider is None:
+            raise CommandError(f"Provider {entry['slug']} (id {entry['id']}) is not in {database}.")
+        prefix = entry["user_id_format"].split("{n}")[0]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT coalesce(max(substr(user_id, %s)::bigint) + 1, 0) FROM api_provideruser "
+                "WHERE provider_id = %s AND user_id ~ %s",
+                [len(prefix) + 1, provider.pk, f"^{prefix}[0-9]+$"],
+            )
+            first = cursor.fetchone()[0]
+        if first != entry["users"]:
+            # Numbers missing or beyond the count: the file's sample of ids would be wrong.
+            raise CommandError(
+                f"{path} says {entry['users']} users, but the highest seeded number is "
+                f"{first - 1}: the file does not describe this provider."
+            )
+        main = questionnaire_current("career-interests")
+        bonus = questionnaire_current("self-organisation")
+        pools = {main.pk: self._pattern_pool(main), bonus.pk: self._pattern_pool(bonus)}
+        kinds = {main.pk: "main", bonus.pk: "bonus"}
+        users = self._users(provider, opts["users"], first=first)
+        if opts["results"]:
+            self._results(
+                provider,
+                users,
+                opts["results"],
+                pools,
+                kinds,
+                main_pk=main.pk,
+                bonus_pk=bonus.pk,
+                bonus_share=opts["bonus_share"],
+            )
+        if opts["tokens"]:
+            self._tokens([provider], opts["tokens"], expired=False)
+        if opts["expired_tokens"]:
+            self._tokens([provider], opts["expired_tokens"], expired=True)
+        self._analyze()
+        entry["users"] = first + opts["users"]
+        entry["user_keys"] = self._sample_user_keys(provider)
+        entry["result_keys"] = self._sample_result_keys(provider)
+        partial = path.with_suffix(".tmp")
+        partial.write_text(json.dumps(data, indent=1))
+        partial.replace(path)
+        self.stdout.write(
+            f"provider {provider.slug} (id {provider.pk}): users u…-{first}.."
+            f"{entry['users'] - 1} added, {entry['users']} in all; updated {path}"
+        )
+
     # -- pieces -----------------------------------------------------------------
 
     def _done(self, started: float) -> None:
@@ -176,22 +269,28 @@ class Command(BaseCommand):
             )
         return pool
 
-    def _users(self, provider: Provider, count: int) -> list[tuple[int, object]]:
-        """COPY users and their charges; returns [(pk, registered_at)] in pk order."""
+    def _users(self, provider: Provider, count: int, *, first: int = 0) -> list[tuple[int, object]]:
+        """COPY users ``u<pk>-<first>``… and their charges; returns the new [(pk, registered_at)]
+        in pk order."""
         started = time.monotonic()
         now = timezone.now()
         year = 365 * 24 * 3600
         rows = []
-        for n in range(count):
+        for n in range(first, first + count):
             registered = now - timedelta(seconds=random.random() * year)
             rows.append((f"u{provider.pk}-{n}", uuid.uuid4(), registered))
         with transaction.atomic(), connection.cursor() as cursor:
             _fast_constraints(cursor)
+            cursor.execute(
+                "SELECT coalesce(max(id), 0) FROM api_provideruser WHERE provider_id = %s",
+                [provider.pk],
+            )
+            before = cursor.fetchone()[0]
             with cursor.cursor.copy(
                 'COPY api_provideruser (provider_id, user_id, user_id_folded, "group", '
                 "user_key, registered_at, main_results, bonus_results) FROM STDIN"
             ) as copy:
-                for n, (user_id, key, registered) in enumerate(rows):
+                for n, (user_id, key, registered) in enumerate(rows, start=first):
                     # Forty groups of a college's size, for the staff analytics.
                     group = f"ГР-{n % BENCH_GROUPS + 1:02d}"
                     copy.write_row(
@@ -209,8 +308,9 @@ class Command(BaseCommand):
                 [count, provider.pk],
             )
             cursor.execute(
-                "SELECT id, registered_at FROM api_provideruser WHERE provider_id = %s ORDER BY id",
-                [provider.pk],
+                "SELECT id, registered_at FROM api_provideruser "
+                "WHERE provider_id = %s AND id > %s ORDER BY id",
+                [provider.pk, before],
             )
             users = cursor.fetchall()
         self._step(f"{count} users and charges", started)
@@ -304,6 +404,15 @@ class Command(BaseCommand):
             cursor.execute(
                 "SELECT user_key FROM api_provideruser WHERE provider_id = %s "
                 "ORDER BY random() LIMIT %s",
+                [provider.pk, SAMPLE_KEYS],
+            )
+            return [str(row[0]) for row in cursor.fetchall()]
+
+    def _sample_result_keys(self, provider: Provider) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT r.result_key FROM api_result r JOIN api_provideruser u ON u.id = r.user_id "
+                "WHERE u.provider_id = %s ORDER BY random() LIMIT %s",
                 [provider.pk, SAMPLE_KEYS],
             )
             return [str(row[0]) for row in cursor.fetchall()]
