@@ -30,6 +30,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
@@ -244,6 +249,12 @@ Q_CLUSTER = {
 }
 
 TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 24)
+# The expired-token purge (api.tokens.tokens_purge_expired): rows per DELETE, and
+# the pause after each batch as a multiple of its duration. Tuned so that
+# token/create's p99 stays within 1.5x of idle while 1M tokens go in under a
+# minute on two cores (bench/README.md, "Purge").
+TOKEN_PURGE_BATCH_SIZE = env_int("TOKEN_PURGE_BATCH_SIZE", 2000)
+TOKEN_PURGE_PAUSE_FACTOR = env_float("TOKEN_PURGE_PAUSE_FACTOR", 1.0)
 
 # Webhooks (events app): each attempt may take this long (connect, and each
 # read); a failed one is retried after WEBHOOK_RETRY_FIRST_SECONDS, doubling up

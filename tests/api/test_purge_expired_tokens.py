@@ -33,17 +33,37 @@ def make_tokens(user: ProviderUser, questionnaire, count: int, *, expired: bool)
 
 
 def test_it_deletes_the_expired_tokens_in_batches_and_keeps_the_live(user, main_test):
-    make_tokens(user, main_test, 10_000, expired=True)
-    make_tokens(user, main_test, 100, expired=False)
+    make_tokens(user, main_test, 5, expired=True)
+    make_tokens(user, main_test, 3, expired=False)
+    live = set(AccessToken.objects.filter(expires_at__gt=timezone.now()).values_list("pk"))
 
     with CaptureQueriesContext(connection) as queries:
-        deleted = tokens_purge_expired(batch_size=3000)
+        deleted = tokens_purge_expired(batch_size=2, pause_factor=0)
 
-    assert deleted == 10_000
-    assert AccessToken.objects.count() == 100
-    assert not AccessToken.objects.filter(expires_at__lte=timezone.now()).exists()
-    deletes = [q for q in queries if q["sql"].startswith("DELETE")]
-    assert len(deletes) == 4  # 3000 + 3000 + 3000 + 1000
+    assert deleted == 5
+    assert set(AccessToken.objects.values_list("pk")) == live
+    # One DELETE per batch (2 + 2 + 1), each choosing its rows in a subquery:
+    # no SELECT brings primary keys into Python.
+    statements = [q["sql"] for q in queries]
+    assert len(statements) == 3
+    for sql in statements:
+        assert sql.startswith(
+            'DELETE FROM "api_accesstoken" WHERE "api_accesstoken"."id" IN (SELECT'
+        )
+        assert sql.endswith("LIMIT 2)")
+
+
+def test_the_batch_size_comes_from_the_settings(user, main_test, settings):
+    settings.TOKEN_PURGE_BATCH_SIZE = 2
+    make_tokens(user, main_test, 4, expired=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        deleted = tokens_purge_expired(pause_factor=0)
+
+    assert deleted == 4
+    assert not AccessToken.objects.exists()
+    # Two full batches, then an empty one that ends the purge.
+    assert len(queries) == 3
 
 
 def test_the_task_runs_through_django_q_and_returns_the_count(user, main_test):
