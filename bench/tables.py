@@ -288,7 +288,7 @@ def purge_tables(data: object) -> str:
                 f"{_p99_ratio(r):.2f}",
                 r.get("deleted", "?"),
                 f"{r.get('purge_seconds', 0):.1f}",
-                f"{r['loadavg']:.1f}" if "loadavg" in r else "–",
+                _load(r),
             ]
         )
     if len(runs) > 1:
@@ -308,6 +308,11 @@ def purge_tables(data: object) -> str:
             ]
         )
     return markdown(head, rows)
+
+
+def _load(run: dict) -> str:
+    load = run.get("loadavg", run.get("loadavg_before"))
+    return "–" if load is None else f"{load:.1f}"
 
 
 def _p99_ratio(run: dict) -> float:
