@@ -1,22 +1,33 @@
 """Excel export of a provider's results: reports' export path against raw openpyxl.
 
 The driver runs each side in its own subprocess (so peak RSS is that side's
-alone), alternating, and reports wall time, the ratio and peak RSS:
+alone), alternating the order every round, and reports each round's wall time,
+CPU time and peak RSS, the median and its ratio to raw, with the load average:
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench \\
-        .venv/bin/python bench/export.py [--rounds 2] [--verify]
+        .venv/bin/python bench/export.py [--rounds 3] [--sides ours,raw] [--verify]
 
 It exports the provider in var/bench-export.json (seed it with
 ``bench/seed.py --users 35000 --results 100000 --tokens 0
---expired-tokens 0 --out var/bench-export.json``).
+--expired-tokens 0 --out var/bench-export.json``). Runs go to
+var/bench/export-results.json (a list, one entry per side and round), the
+medians and the verify outcome to var/bench/export-summary.json.
+
+The time is the export's, from the database connection to the saved file; the
+imports (and Django's setup for ours) come first, as in a running worker, and
+are reported as ``setup_seconds``. Peak RSS is the whole process's.
 
 Sides:
   ours       reports.exports.users_xlsx(provider, UserFilter(), path)
-  raw        psycopg + openpyxl write_only, the same sheets and the same
-             typed cells (number formats, text cells, header, widths, panes,
-             filters), fetching each result's ``scales`` JSON like ours does
-  raw-sql    as raw, but PostgreSQL extracts (code, raw, band) from
-             ``scales`` so the long interpretation texts never leave it
+  raw        psycopg + openpyxl write_only writing the same workbook: the same
+             sheets, typed cells, styles and number formats, header, widths,
+             panes and filters; the analytics sheets from PostgreSQL aggregates;
+             it fetches each result's whole ``scales`` JSON
+  raw-sql    as raw, but PostgreSQL extracts (code, raw, band) from ``scales``
+             so the long interpretation texts never leave it
+
+--verify compares every cell of every sheet of ours and raw (values, types,
+number formats and styles) and exits 1 if any differs.
 """
 
 import argparse
@@ -26,6 +37,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +57,8 @@ def peak_rss_mb() -> float:
 # --- ours ------------------------------------------------------------------------------
 
 
-def run_ours(provider_id: int, path: Path) -> int:
+def prepare_ours() -> Callable[[int, Path], int]:
+    """Django set up and the export imported, as in a running worker; the export is timed."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DATABASE_URL", DSN)
     import django
@@ -55,8 +68,11 @@ def run_ours(provider_id: int, path: Path) -> int:
     from reports.exports import users_xlsx
     from reports.filters import UserFilter
 
-    provider = Provider.objects.get(pk=provider_id)
-    return users_xlsx(provider, UserFilter(), str(path))
+    def run(provider_id: int, path: Path) -> int:
+        provider = Provider.objects.get(pk=provider_id)
+        return users_xlsx(provider, UserFilter(), str(path))
+
+    return run
 
 
 # --- raw -------------------------------------------------------------------------------
@@ -485,19 +501,42 @@ def raw_analytics(conn, wb, provider_id: int) -> None:
 # --- driver ----------------------------------------------------------------------------
 
 
+def prepare_raw(side: str) -> Callable[[int, Path], int]:
+    import psycopg  # noqa: F401
+    from openpyxl import Workbook  # noqa: F401
+    from openpyxl.cell import WriteOnlyCell  # noqa: F401
+
+    return lambda provider_id, path: run_raw(provider_id, path, sql_extract=side == "raw-sql")
+
+
+def current_rss_mb() -> float:
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child(side: str, provider_id: int, path: Path) -> None:
+    """One side in this process: imports (and Django's setup) first, as a long-running
+    worker has them; then the export, timed, from the database connection to the saved
+    file. Peak RSS is the whole process's, imports included."""
     started = time.perf_counter()
-    if side == "ours":
-        rows = run_ours(provider_id, path)
-    else:
-        rows = run_raw(provider_id, path, sql_extract=side == "raw-sql")
-    seconds = time.perf_counter() - started
+    run = prepare_ours() if side == "ours" else prepare_raw(side)
+    ready, start_rss, cpu = time.perf_counter(), current_rss_mb(), cpu_seconds()
+    rows = run(provider_id, path)
+    seconds = time.perf_counter() - ready
     print(
         json.dumps(
             {
                 "side": side,
                 "seconds": seconds,
+                "setup_seconds": ready - started,
+                "cpu_seconds": cpu_seconds() - cpu,
                 "rows": rows,
+                "start_rss_mb": start_rss,
                 "peak_rss_mb": peak_rss_mb(),
                 "bytes": path.stat().st_size,
             }
@@ -632,8 +671,10 @@ def main() -> None:
             figures["round"] = rnd
             runs.append(figures)
             print(
-                f"{side:8} round {rnd}: {figures['seconds']:6.1f} s, {figures['rows']} rows, "
-                f"peak RSS {figures['peak_rss_mb']:.0f} MB, {figures['bytes'] / 1e6:.1f} MB file, "
+                f"{side:8} round {rnd}: {figures['seconds']:6.1f} s "
+                f"(CPU {figures['cpu_seconds']:.1f} s, setup {figures['setup_seconds']:.1f} s), "
+                f"{figures['rows']} rows, RSS {figures['start_rss_mb']:.0f} MB after setup, "
+                f"peak {figures['peak_rss_mb']:.0f} MB, {figures['bytes'] / 1e6:.1f} MB file, "
                 f"load {figures['load_before']:.2f} -> {figures['load_after']:.2f}",
                 flush=True,
             )
@@ -644,21 +685,24 @@ def main() -> None:
         mine = [r for r in runs if r["side"] == s]
         summary["sides"][s] = {
             "seconds": [round(r["seconds"], 2) for r in mine],
+            "cpu_seconds": [round(r["cpu_seconds"], 2) for r in mine],
+            "start_rss_mb": [round(r["start_rss_mb"], 1) for r in mine],
             "peak_rss_mb": [round(r["peak_rss_mb"], 1) for r in mine],
             "load_before": [r["load_before"] for r in mine],
             "median_seconds": median([r["seconds"] for r in mine]),
+            "median_cpu_seconds": median([r["cpu_seconds"] for r in mine]),
             "max_peak_rss_mb": max(r["peak_rss_mb"] for r in mine),
         }
-    print("\n| side | seconds per round | median s | peak RSS MB | median ÷ raw |")
-    print("|---|---|---:|---:|---:|")
+    print("\n| side | seconds per round | median s | median ÷ raw | CPU s | peak RSS MB |")
+    print("|---|---|---:|---:|---:|---:|")
     raw = summary["sides"].get("raw", {}).get("median_seconds")
     for s, figures in summary["sides"].items():
         figures["ratio_to_raw"] = figures["median_seconds"] / raw if raw else None
         rounds = " / ".join(f"{x:.1f}" for x in figures["seconds"])
         ratio = f"{figures['ratio_to_raw']:.2f}" if raw else "-"
         print(
-            f"| {s} | {rounds} | {figures['median_seconds']:.1f} | "
-            f"{figures['max_peak_rss_mb']:.0f} | {ratio} |"
+            f"| {s} | {rounds} | {figures['median_seconds']:.1f} | {ratio} | "
+            f"{figures['median_cpu_seconds']:.1f} | {figures['max_peak_rss_mb']:.0f} |"
         )
     if args.verify and {"ours", "raw"} <= set(sides):
         paths = {"ours": str(OUT / "export-ours.xlsx"), "raw": str(OUT / "export-raw.xlsx")}
