@@ -134,6 +134,8 @@ def run_raw(provider_id: int, path: Path, *, sql_extract: bool) -> int:
             ws.row_dimensions[1].height = LINE_HEIGHT * lines
         ws.append(header)
         # One styled cell per column, reused for every row: append() writes at once.
+        # Its style never changes (openpyxl keeps the cell's own style object for the
+        # cells already written), so a number column has a second cell for decimals.
         cells = []
         for _, kind, _ in columns:
             cell = WriteOnlyCell(ws)
@@ -141,28 +143,24 @@ def run_raw(provider_id: int, path: Path, *, sql_extract: bool) -> int:
                 cell.quotePrefix = True
             elif kind == "datetime":
                 cell.number_format = DATETIME
-            elif kind == "int":
+            else:
                 cell.number_format = INTEGER
-            cells.append((cell, kind))
+            decimal = WriteOnlyCell(ws)
+            decimal.number_format = DECIMAL
+            cells.append((cell, kind, decimal))
 
         def row(values):
             out = []
-            for (cell, kind), value in zip(cells, values, strict=False):
+            for (cell, kind, decimal), value in zip(cells, values, strict=False):
                 if value is None or value == "":
                     out.append(None)
                     continue
                 if kind == "text":
                     cell.value = str(value)
                     cell.data_type = "s"
-                elif kind == "number":
-                    if isinstance(value, float):
-                        value = Decimal(str(value))
-                        fmt = DECIMAL
-                    else:
-                        fmt = INTEGER
-                    if cell.number_format != fmt:
-                        cell.number_format = fmt
-                    cell.value = value
+                elif kind == "number" and isinstance(value, float):
+                    cell = decimal
+                    cell.value = Decimal(str(value))
                 else:
                     cell.value = value
                 out.append(cell)

@@ -53,40 +53,48 @@ def sheet_title(base: str, part: int, taken: set[str]) -> str:
     return title
 
 
+def _styled(ws: WriteOnlyWorksheet, number_format: str = "", quote: bool = False) -> Cell:
+    cell = WriteOnlyCell(ws)
+    if number_format:
+        cell.number_format = number_format
+    if quote:
+        # Excel also keeps it text if someone edits the cell and presses Enter.
+        cell.quotePrefix = True
+    return cell
+
+
 class _ColumnCell:
-    """One styled cell per column, given each row's value in turn.
+    """A column's styled cells, given each row's value in turn.
 
     A write-only sheet serialises the cells of a row inside ``append`` (openpyxl's
     ``WriteOnlyWorksheet._write_rows`` writes each one as it is handed over), so
-    the next row may reuse the cell (the result sheets' tests read back several
-    rows). The style is set once instead of per cell: a new cell per value, with
-    its number format and quote prefix, was 17 % of the export's profile. The
-    values are checked and written as ``billing.excel``'s writers do.
+    the next row may reuse the cell. The style is set once instead of per cell:
+    a new cell per value, with its number format and quote prefix, was 17 % of
+    the export's profile. A reused cell's style must never change, though:
+    openpyxl registers the cell's own style object, so restyling it would restyle
+    every cell already written with it. A number column therefore has one cell
+    per format (integer, two decimals). The values are checked and written as
+    ``billing.excel``'s writers do.
     """
 
-    __slots__ = ("cell", "kind", "number_format")
+    __slots__ = ("cell", "decimal", "kind")
 
     def __init__(self, ws: WriteOnlyWorksheet, kind: Kind) -> None:
-        self.cell = WriteOnlyCell(ws)
         self.kind = kind
-        self.number_format = ""
         if kind == "text":
-            # Excel also keeps it text if someone edits the cell and presses Enter.
-            self.cell.quotePrefix = True
+            self.cell = _styled(ws, quote=True)
         elif kind == "datetime":
-            self._format(DATETIME)
-        elif kind == "int":
-            self._format(INTEGER)
-
-    def _format(self, number_format: str) -> None:
-        if number_format != self.number_format:
-            self.cell.number_format = self.number_format = number_format
+            self.cell = _styled(ws, DATETIME)
+        else:
+            self.cell = _styled(ws, INTEGER)
+            self.decimal = _styled(ws, DECIMAL)
 
     def put(self, value: Any) -> Cell | None:
         if value is None or value == "":
             return None
-        cell, kind = self.cell, self.kind
+        kind = self.kind
         if kind == "text":
+            cell = self.cell
             try:
                 cell.value = str(value)
             except IllegalCharacterError:
@@ -99,14 +107,13 @@ class _ColumnCell:
                 raise TypeError(f"A datetime is expected, got {value!r}.")
             # Naive Moscow time is what a spreadsheet shows (PostgreSQL converts it in
             # the query; other databases give aware times).
-            cell.value = moscow_naive(value) if value.tzinfo else value
-            return cell
+            self.cell.value = moscow_naive(value) if value.tzinfo else value
+            return self.cell
         if isinstance(value, float):
             # Decimal keeps the two places a mean scale is rounded to.
-            value = Decimal(str(value))
-            self._format(DECIMAL)
+            cell, value = self.decimal, Decimal(str(value))
         elif isinstance(value, int | Decimal) and not isinstance(value, bool):
-            self._format(INTEGER)
+            cell = self.cell
         else:
             raise TypeError(f"A number is expected, got {value!r}.")
         cell.value = value
