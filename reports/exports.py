@@ -283,7 +283,7 @@ class ScaleScores(Func):
     """The codes, raw scores and bands of a result's scales: ``[[codes], [raws], [bands]]``.
 
     PostgreSQL reads them out of ``scales`` with one path query each, so that
-    the interpretation texts (about 5 KB a result) never reach Python; three
+    the interpretation texts (a few KB a result) never reach Python; three
     path queries took half as long as one ``jsonb_array_elements`` subquery
     building the triples. Other databases give ``scales`` itself, and
     ``_scale_scores`` picks the same values out of it.
