@@ -1,23 +1,25 @@
 """Write-only worksheets that roll over to a next sheet before Excel's row limit.
 
-Cells go through ``billing.excel``'s writers, so partner text is always a
-text cell (``=...`` never becomes a formula) and times must be naive Moscow.
+Cells are written as ``billing.excel``'s writers write them: partner text is
+always a text cell (``=...`` never becomes a formula), times are naive Moscow.
 """
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from billing.excel import BOLD, DATETIME, INTEGER, write_datetime, write_number, write_text
+from billing.excel import BOLD, DATETIME, INTEGER, write_text
 from billing.periods import moscow_naive
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -51,19 +53,71 @@ def sheet_title(base: str, part: int, taken: set[str]) -> str:
     return title
 
 
-def _cell(ws: WriteOnlyWorksheet, kind: Kind, value: Any) -> Cell | None:
-    if value is None or value == "":
-        return None
+def _styled(ws: WriteOnlyWorksheet, number_format: str = "", quote: bool = False) -> Cell:
     cell = WriteOnlyCell(ws)
-    if kind == "text":
-        return write_text(cell, value)
-    if kind == "datetime":
-        naive = moscow_naive(value) if value.tzinfo else value
-        return write_datetime(cell, naive, DATETIME)
-    if isinstance(value, float):
-        # Decimal keeps the two places a mean scale is rounded to.
-        return write_number(cell, Decimal(str(value)), DECIMAL)
-    return write_number(cell, value, INTEGER)
+    if number_format:
+        cell.number_format = number_format
+    if quote:
+        # Excel also keeps it text if someone edits the cell and presses Enter.
+        cell.quotePrefix = True
+    return cell
+
+
+class _ColumnCell:
+    """A column's styled cells, given each row's value in turn.
+
+    A write-only sheet serialises the cells of a row inside ``append`` (openpyxl's
+    ``WriteOnlyWorksheet._write_rows`` writes each one as it is handed over), so
+    the next row may reuse the cell. The style is set once instead of per cell:
+    a new cell per value, with its number format and quote prefix, was 17 % of
+    the export's profile. A reused cell's style must never change, though:
+    openpyxl registers the cell's own style object, so restyling it would restyle
+    every cell already written with it. A number column therefore has one cell
+    per format (integer, two decimals). The values are checked and written as
+    ``billing.excel``'s writers do.
+    """
+
+    __slots__ = ("cell", "decimal", "kind")
+
+    def __init__(self, ws: WriteOnlyWorksheet, kind: Kind) -> None:
+        self.kind = kind
+        if kind == "text":
+            self.cell = _styled(ws, quote=True)
+        elif kind == "datetime":
+            self.cell = _styled(ws, DATETIME)
+        else:
+            self.cell = _styled(ws, INTEGER)
+            self.decimal = _styled(ws, DECIMAL)
+
+    def put(self, value: Any) -> Cell | None:
+        if value is None or value == "":
+            return None
+        kind = self.kind
+        if kind == "text":
+            cell = self.cell
+            try:
+                cell.value = str(value)
+            except IllegalCharacterError:
+                cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+            # A string cell even for "=HYPERLINK(...)", which openpyxl would make a formula.
+            cell.data_type = "s"
+            return cell
+        if kind == "datetime":
+            if not isinstance(value, datetime):
+                raise TypeError(f"A datetime is expected, got {value!r}.")
+            # Naive Moscow time is what a spreadsheet shows (PostgreSQL converts it in
+            # the query; other databases give aware times).
+            self.cell.value = moscow_naive(value) if value.tzinfo else value
+            return self.cell
+        if isinstance(value, float):
+            # Decimal keeps the two places a mean scale is rounded to.
+            cell, value = self.decimal, Decimal(str(value))
+        elif isinstance(value, int | Decimal) and not isinstance(value, bool):
+            cell = self.cell
+        else:
+            raise TypeError(f"A number is expected, got {value!r}.")
+        cell.value = value
+        return cell
 
 
 class SheetStream:
@@ -83,6 +137,7 @@ class SheetStream:
         self.taken, self.max_rows = taken, max_rows
         self.part = 0
         self.sheet: WriteOnlyWorksheet | None = None
+        self.cells: list[_ColumnCell] = []
         self.rows = 0
         self._open()
 
@@ -105,12 +160,12 @@ class SheetStream:
             ws.row_dimensions[1].height = LINE_HEIGHT * lines
         ws.append(header)
         self.sheet, self.rows = ws, 1
+        self.cells = [_ColumnCell(ws, column.kind) for column in self.columns]
 
     def append(self, values: Sequence[Any]) -> None:
         if self.rows >= self.max_rows:
             self._open()
-        ws = self.sheet
-        ws.append([_cell(ws, c.kind, v) for c, v in zip(self.columns, values, strict=True)])
+        self.sheet.append([c.put(v) for c, v in zip(self.cells, values, strict=True)])
         self.rows += 1
 
     def _close(self) -> None:
@@ -127,7 +182,7 @@ class SheetStream:
             # The header alone when there are no rows: A1:F2 would take in the total.
             ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{self.rows}"
         for values in footer:
-            ws.append([_cell(ws, c.kind, v) for c, v in zip(self.columns, values, strict=False)])
+            ws.append([c.put(v) for c, v in zip(self.cells, values, strict=False)])
         self.sheet = None
 
 
