@@ -255,6 +255,11 @@ TOKEN_TTL_HOURS = env_int("TOKEN_TTL_HOURS", 24)
 # minute on two cores (bench/README.md, "Purge").
 TOKEN_PURGE_BATCH_SIZE = env_int("TOKEN_PURGE_BATCH_SIZE", 2000)
 TOKEN_PURGE_PAUSE_FACTOR = env_float("TOKEN_PURGE_PAUSE_FACTOR", 1.0)
+# 0 rows per batch would loop until the task's timeout; a negative pause cannot be slept.
+if TOKEN_PURGE_BATCH_SIZE < 1 or TOKEN_PURGE_PAUSE_FACTOR < 0:
+    raise ImproperlyConfigured(
+        "TOKEN_PURGE_BATCH_SIZE must be at least 1 and TOKEN_PURGE_PAUSE_FACTOR at least 0."
+    )
 
 # Webhooks (events app): each attempt may take this long (connect, and each
 # read); a failed one is retried after WEBHOOK_RETRY_FIRST_SECONDS, doubling up

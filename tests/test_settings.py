@@ -116,3 +116,14 @@ def test_the_database_cache_is_refused_since_its_increments_are_not_atomic():
 
     assert result.returncode != 0
     assert "CACHE_URL scheme 'db' is not supported" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"TOKEN_PURGE_BATCH_SIZE": "0"}, {"TOKEN_PURGE_PAUSE_FACTOR": "-1"}],
+)
+def test_it_refuses_a_token_purge_that_could_not_finish(env):
+    result = manage_check(**env)
+
+    assert result.returncode != 0
+    assert "TOKEN_PURGE_BATCH_SIZE must be at least 1" in result.stderr
