@@ -46,7 +46,7 @@ def counters_update_in_place(apps, schema_editor) -> None:
     default fillfactor 100) that UPDATE writes the new version to another page
     and an entry into each of the table's indexes; with room on the page it is
     a HOT update, no index is touched and the old version is pruned without
-    VACUUM (bench/README.md, progress/save at scale). Pages already full get
+    VACUUM (bench/README.md, "Results", the scale step). Pages already full get
     the room when the table is next rewritten (VACUUM FULL, pg_repack).
     """
     if schema_editor.connection.vendor != "postgresql":
