@@ -165,6 +165,11 @@ def equivalence_differences(output: str) -> list[str]:
     return [line for line in output.splitlines() if line.startswith("DIFF")]
 
 
+def section(title: str, body: str) -> list[str]:
+    """A report section's lines: its heading and its body, each followed by a blank line."""
+    return [f"## {title}", "", body, ""]
+
+
 def export_differences(output: str) -> list[str]:
     """Lines of export.py --verify that report differing cells."""
     return [line for line in output.splitlines() if re.search(r"\b[1-9]\d* cells? differ", line)]
@@ -555,43 +560,30 @@ def report(meta: dict, steps: list[dict], data: dict, *, failed: str | None = No
     parts += ["## Steps", "", tables.steps_table(steps), ""]
     if "equivalence" in data:
         lines = data["equivalence"]
-        diffs = [line for line in lines if line.startswith("DIFF")]
-        parts += [
-            "## Equivalence (bench/check_equivalence.py)",
-            "",
-            f"{len(lines) - len(diffs)} checks OK, {len(diffs)} DIFF.",
-            "",
-        ]
+        diffs = equivalence_differences("\n".join(lines))
+        checks = f"{len(lines) - len(diffs)} checks OK, {len(diffs)} DIFF."
+        parts += section("Equivalence (bench/check_equivalence.py)", checks)
     if "api" in data:
-        parts += [
-            f"## API: ours against raw, {mode.users:,} users",
-            "",
-            tables.api_tables(data["api"]),
-            "",
-        ]
+        parts += section(
+            f"API: ours against raw, {mode.users:,} users", tables.api_tables(data["api"])
+        )
     if "export" in data:
-        parts += [
-            f"## Export: {mode.export_results:,} results of {mode.export_users:,} users",
-            "",
+        parts += section(
+            f"Export: {mode.export_results:,} results of {mode.export_users:,} users",
             tables.export_tables(data["export"]),
-            "",
-        ]
+        )
         if data.get("export_verify"):
             parts += ["```", *data["export_verify"], "```", ""]
     if "purge" in data:
-        parts += [
-            f"## Purge: token/create while {mode.expired_tokens:,} expired tokens are deleted",
-            "",
+        parts += section(
+            f"Purge: token/create while {mode.expired_tokens:,} expired tokens are deleted",
             tables.purge_tables(data["purge"]),
-            "",
-        ]
+        )
     if "scale" in data:
-        parts += [
-            f"## Scale: {mode.users:,} → {meta['users']:,} users (the same provider)",
-            "",
+        parts += section(
+            f"Scale: {mode.users:,} → {meta['users']:,} users (the same provider)",
             tables.scale_tables(data["scale_base"], data["scale"], mode.users, meta["users"]),
-            "",
-        ]
+        )
     return "\n".join(parts)
 
 

@@ -400,22 +400,25 @@ class Command(BaseCommand):
         self._step("analyze", started)
 
     def _sample_user_keys(self, provider: Provider) -> list[str]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT user_key FROM api_provideruser WHERE provider_id = %s "
-                "ORDER BY random() LIMIT %s",
-                [provider.pk, SAMPLE_KEYS],
-            )
-            return [str(row[0]) for row in cursor.fetchall()]
+        return _sample(
+            "SELECT user_key FROM api_provideruser WHERE provider_id = %s "
+            "ORDER BY random() LIMIT %s",
+            provider,
+        )
 
     def _sample_result_keys(self, provider: Provider) -> list[str]:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT r.result_key FROM api_result r JOIN api_provideruser u ON u.id = r.user_id "
-                "WHERE u.provider_id = %s ORDER BY random() LIMIT %s",
-                [provider.pk, SAMPLE_KEYS],
-            )
-            return [str(row[0]) for row in cursor.fetchall()]
+        return _sample(
+            "SELECT r.result_key FROM api_result r JOIN api_provideruser u ON u.id = r.user_id "
+            "WHERE u.provider_id = %s ORDER BY random() LIMIT %s",
+            provider,
+        )
+
+
+def _sample(sql: str, provider: Provider) -> list[str]:
+    """SAMPLE_KEYS keys of ``provider`` drawn at random by ``sql`` (its two parameters)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [provider.pk, SAMPLE_KEYS])
+        return [str(row[0]) for row in cursor.fetchall()]
 
 
 def _fast_constraints(cursor) -> None:

@@ -142,3 +142,20 @@ def test_a_quick_or_failed_report_says_so() -> None:
     assert "**Skipped:** export" in text
     full = run.report(dict(meta, mode="full", skipped=[]), [], {})
     assert "QUICK" not in full and "FAILED" not in full
+
+
+def test_the_report_counts_the_equivalence_checks_and_their_differences() -> None:
+    meta = {
+        "mode": "quick",
+        "date": "2026-11-27",
+        "started": "10:00",
+        "command": "bench/run.py --quick",
+        "database": "bench_run",
+        "users": 20000,
+        "skipped": [],
+    }
+    lines = ["OK  result/get: 1 statements", "DIFF token/create: 3 statements", "OK  x"]
+
+    text = run.report(meta, [], {"equivalence": lines})
+
+    assert "## Equivalence (bench/check_equivalence.py)\n\n2 checks OK, 1 DIFF.\n" in text
