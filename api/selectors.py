@@ -38,8 +38,9 @@ def user_get(user_key: UUID, provider: Provider | None = None) -> ProviderUser:
     row = fetch_one(_user_get_sql(provider is not None), params)
     if row is None:
         raise UserNotFound()
-    user = selected(ProviderUser).load(row)
-    user.provider = selected(Provider).load(row, len(selected(ProviderUser).attnames))
+    users = selected(ProviderUser)
+    user = users.load(row)
+    user.provider = selected(Provider).load(row, len(users.attnames))
     provider_usable(user.provider)
     if provider is None and user.provider.require_client_key:
         raise ClientKeyRequired()
