@@ -9,6 +9,7 @@ run to var/bench/api-results.json.
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench \\
         .venv/bin/python bench/api.py [--duration 15] [--rounds 2] [--connections 16] \\
         [--scenarios register_known,register_new,progress_save,result_get,token_create]
+        [--sides ours,raw[,django,ninja]]   # django, ninja: the framework's floor (bench/floor.py)
 """
 
 import argparse
@@ -75,11 +76,13 @@ def main() -> None:
 
 
 def table(runs: list[dict], scenarios: list[str], sides: list[str]) -> str:
-    rows = [
-        "| endpoint | ours req/s | raw req/s | ours/raw | ours p50 ms | raw p50 ms "
-        "| ours p99 ms | raw p99 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    """req/s, p50 and p99 per side; each side's ratio to raw when raw ran."""
+    others = [side for side in sides if side != "raw"]
+    head = ["endpoint"] + [f"{side} req/s" for side in sides]
+    if "raw" in sides:
+        head += [f"{side}/raw" for side in others]
+    head += [f"{side} p50 ms" for side in sides] + [f"{side} p99 ms" for side in sides]
+    rows = ["| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
     for scenario in scenarios:
         got = {}
         for side in sides:
@@ -89,14 +92,12 @@ def table(runs: list[dict], scenarios: list[str], sides: list[str]) -> str:
                 "p50": median([r["p50_us"] for r in mine]) / 1000,
                 "p99": median([r["p99_us"] for r in mine]) / 1000,
             }
-        if set(sides) != {"ours", "raw"}:
-            continue
-        o, r = got["ours"], got["raw"]
-        rows.append(
-            f"| {LABELS[scenario]} | {o['rps']:.0f} | {r['rps']:.0f} | "
-            f"**{o['rps'] / r['rps']:.2f}** | {o['p50']:.1f} | {r['p50']:.1f} | "
-            f"{o['p99']:.1f} | {r['p99']:.1f} |"
-        )
+        cells = [LABELS[scenario]] + [f"{got[side]['rps']:.0f}" for side in sides]
+        if "raw" in sides:
+            cells += [f"**{got[side]['rps'] / got['raw']['rps']:.2f}**" for side in others]
+        cells += [f"{got[side]['p50']:.1f}" for side in sides]
+        cells += [f"{got[side]['p99']:.1f}" for side in sides]
+        rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 

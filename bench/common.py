@@ -30,6 +30,9 @@ THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 SIDES = {
     "ours": {"app": "config.wsgi:application"},
     "raw": {"app": "bench.raw_app:app"},
+    # The framework's floor (bench/floor.py): raw's handlers behind Django, behind ninja.
+    "django": {"app": "bench.floor:django_app"},
+    "ninja": {"app": "bench.floor:ninja_app"},
 }
 
 
