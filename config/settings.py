@@ -108,13 +108,14 @@ MIDDLEWARE = [
     "api.error_handlers.PartnerApiErrorMiddleware",
     "common.middleware.RequestBodyLimitMiddleware",
     "common.middleware.ControlCharacterMiddleware",
-    # Sessions, users and messages are for staff pages and the
-    # admin: the partner API skips them (common.middleware.SkippedForPartnerApi).
-    "common.middleware.SessionMiddleware",
+    # Partner API requests go to their views from here; what follows is for
+    # staff pages and the admin.
+    "common.middleware.PartnerApiDispatchMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "common.middleware.AuthenticationMiddleware",
-    "common.middleware.MessageMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
