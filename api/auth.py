@@ -25,7 +25,7 @@ from pydantic import Field
 
 from api.models import ProviderUser
 from api.params import ApiInput, parse, parse_params, request_params
-from api.ratelimit import rate_limit_address, rate_limit_client
+from api.ratelimit import rate_limit_request
 from api.schemas import UserRegisterIn
 from api.selectors import KnownUser, Registrant
 from billing.keys import client_key_hash
@@ -74,15 +74,22 @@ class ClientKeyAuth:
         super().__init__()
 
     def _get_key(self, request: HttpRequest) -> str | None:
-        rate_limit_address(request)
+        key = None
+        try:
+            key = self._read_key(request)
+        finally:
+            # Counted before the key is looked up, and a request refused here
+            # for a missing or malformed key is counted against its address.
+            rate_limit_request(request, key)
+        return key
+
+    def _read_key(self, request: HttpRequest) -> str | None:
         value = request_params(request).get("client")
         if value is None or (isinstance(value, str) and not value.strip()):
             if self.required:
                 raise MissingParameter("client")
             return None
-        key = parse_params({"client": value}, _ClientKeyIn).client
-        rate_limit_client(key)
-        return key
+        return parse_params({"client": value}, _ClientKeyIn).client
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if key is None:

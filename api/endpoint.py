@@ -19,7 +19,7 @@ from ninja.constants import NOT_SET
 from api.auth import ClientKeyAuth
 from api.cors import preflight
 from api.params import ApiInput, parse
-from api.ratelimit import rate_limit_address
+from api.ratelimit import rate_limit_request
 from api.schemas import ErrorOut
 
 ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
@@ -167,7 +167,7 @@ def partner_endpoint(
 
             def view(request: HttpRequest) -> Any:
                 if not auth:
-                    rate_limit_address(request)  # the authentication counts it otherwise
+                    rate_limit_request(request)  # the authentication counts it otherwise
                 params = parse(request, input_model)
                 return json_response(func(request, params))
 
@@ -193,7 +193,7 @@ def partner_endpoint(
         if cors:
 
             def options(request: HttpRequest) -> HttpResponseBase:
-                rate_limit_address(request)
+                rate_limit_request(request)
                 return preflight(request)
 
             router.add_api_operation(path, ["OPTIONS"], options, include_in_schema=False)

@@ -10,11 +10,13 @@ import functools
 import logging
 import math
 import time
+from dataclasses import dataclass
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis.commands.core import Script
 
 from billing.keys import client_key_hash
 from common.errors import RateLimited
@@ -24,55 +26,98 @@ logger = logging.getLogger(__name__)
 REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 
 
-def rate_limit_check(scope: str, ident: str) -> None:
-    limit, window = settings.API_RATE_LIMITS.get(scope, (0, 0))
-    if not limit:
+@dataclass(frozen=True)
+class _Window:
+    key: str
+    limit: int
+    ttl: int
+    retry_after: int
+
+
+def rate_limit_request(request: HttpRequest, client_key: str | None = None) -> None:
+    """Counts the request against its IP address and, when given, against its client key.
+
+    Every request counts against its address, malformed or keyless ones
+    included, so neither garbage nor made-up client keys escape the limits.
+    The key is counted only while the address is within its limit, so one
+    address flooding with a partner's key cannot use up that partner's budget.
+    """
+    windows = [_window("ip", request.META.get("REMOTE_ADDR", "unknown"))]
+    if client_key:
+        # The hash, not the key: cache keys may end up in logs and dumps.
+        windows.append(_window("client", client_key_hash(client_key)[:32]))
+    windows = [w for w in windows if w is not None]
+    if not windows:
         return
-    now = time.time()
-    bucket = int(now // window)
     try:
-        count = _count(f"rl:{scope}:{ident}:{bucket}", window + 1)
+        counts = _count(windows)
     except redis.RedisError as exc:
         # The limits protect the service; an unreachable store must not take
         # the whole API down with it. Requests pass uncounted until it is back.
         logger.error("Rate limit store unavailable, request not counted: %s", exc)
         return
-    if count > limit:
-        raise RateLimited(retry_after=max(1, math.ceil((bucket + 1) * window - now)))
+    for window, count in zip(windows, counts, strict=False):
+        if count > window.limit:
+            raise RateLimited(retry_after=window.retry_after)
 
 
-def _count(key: str, ttl: int) -> int:
-    """Add one to the window's counter and return it, creating it with its expiry."""
+def _window(scope: str, ident: str) -> "_Window | None":
+    limit, seconds = settings.API_RATE_LIMITS.get(scope, (0, 0))
+    if not limit:
+        return None
+    now = time.time()
+    bucket = int(now // seconds)
+    return _Window(
+        key=f"rl:{scope}:{ident}:{bucket}",
+        limit=limit,
+        ttl=seconds + 1,
+        retry_after=max(1, math.ceil((bucket + 1) * seconds - now)),
+    )
+
+
+# Adds one to each window's counter in turn (creating it with its expiry) and
+# stops after the first counter over its limit: the counts so far.
+_COUNT_SCRIPT = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+    local count = redis.call('INCR', key)
+    if count == 1 then redis.call('EXPIRE', key, ARGV[2 * i - 1]) end
+    counts[i] = count
+    if count > tonumber(ARGV[2 * i]) then break end
+end
+return counts
+"""
+
+
+def _count(windows: list[_Window]) -> list[int]:
     backend = settings.CACHES["default"]
     if backend["BACKEND"] == REDIS_CACHE:
-        # One round trip on a client kept per process (Django's cache API would
-        # take three, each with a new client). SET NX and INCR are atomic, so
-        # no count is lost between processes.
-        pipe = _redis_client(backend["LOCATION"]).pipeline(transaction=False)
-        pipe.set(cache.make_and_validate_key(key), 0, ex=ttl, nx=True)
-        pipe.incr(cache.make_and_validate_key(key))
-        return pipe.execute()[1]
+        # One round trip for every counter of the request, on a client kept per
+        # process (Django's cache API would take three per counter, each with a
+        # new client). The script runs atomically, so no count is lost between
+        # processes.
+        keys = [cache.make_and_validate_key(w.key) for w in windows]
+        args = [value for w in windows for value in (w.ttl, w.limit)]
+        return _count_script(backend["LOCATION"])(keys=keys, args=args)
     # Development: local memory, one process.
-    cache.add(key, 0, timeout=ttl)
+    counts = []
+    for window in windows:
+        counts.append(_count_locally(window))
+        if counts[-1] > window.limit:
+            break
+    return counts
+
+
+def _count_locally(window: _Window) -> int:
+    cache.add(window.key, 0, timeout=window.ttl)
     try:
-        return cache.incr(key)
+        return cache.incr(window.key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=ttl)
+        cache.set(window.key, 1, timeout=window.ttl)
         return 1
 
 
 @functools.cache
-def _redis_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
-
-
-def rate_limit_address(request: HttpRequest) -> None:
-    """Every request counts against its IP address, malformed or keyless ones included,
-    so neither garbage nor made-up client keys escape the limits."""
-    rate_limit_check("ip", request.META.get("REMOTE_ADDR", "unknown"))
-
-
-def rate_limit_client(client_key: str | None) -> None:
-    if client_key:
-        # The hash, not the key: cache keys may end up in logs and dumps.
-        rate_limit_check("client", client_key_hash(client_key)[:32])
+def _count_script(url: str) -> Script:
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    return client.register_script(_COUNT_SCRIPT)

@@ -137,3 +137,58 @@ def test_counters_in_redis_expire_with_their_window(
     assert int(server.get(key)) == 4
     assert 0 < server.ttl(key) <= 61
     server.delete(key)
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def store(request, settings):
+    """Each kind of counter store the limits run on: local memory and Redis."""
+    if request.param == "locmem":
+        yield None
+        return
+    import uuid
+
+    import redis
+
+    request.getfixturevalue("require_redis")
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    server = redis.Redis(host="127.0.0.1", port=6379)
+    yield server, prefix
+    for key in server.keys(f"{prefix}:*"):
+        server.delete(key)
+
+
+def test_an_address_over_its_limit_does_not_use_up_the_clients_budget(
+    call, client, prepaid_provider, settings, window_start, store
+):
+    settings.API_RATE_LIMITS = {"client": (3, 60), "ip": (2, 60)}
+
+    flood = [call("client/info", client=prepaid_provider.client_key).status_code for _ in range(5)]
+    elsewhere = client.get(
+        API + "client/info", {"client": prepaid_provider.client_key}, REMOTE_ADDR="10.0.0.9"
+    )
+
+    assert flood == [200, 200, 429, 429, 429]
+    assert elsewhere.status_code == 200
+
+
+@pytest.mark.parametrize("store", ["redis"], indirect=True)
+def test_each_request_counts_against_its_address_and_its_key_in_redis(
+    call, prepaid_provider, settings, window_start, store
+):
+    server, prefix = store
+    settings.API_RATE_LIMITS = {"client": (5, 60), "ip": (10, 30)}
+
+    call("client/info", client=prepaid_provider.client_key)
+    call("client/info", client=prepaid_provider.client_key)
+
+    (client_key,) = server.keys(f"{prefix}:*:rl:client:*")
+    (address_key,) = server.keys(f"{prefix}:*:rl:ip:*")
+    assert int(server.get(client_key)) == 2 and 0 < server.ttl(client_key) <= 61
+    assert int(server.get(address_key)) == 2 and 0 < server.ttl(address_key) <= 31
