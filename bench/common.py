@@ -64,6 +64,9 @@ def server_env() -> dict:
             # (right for the development server) would open a connection per request.
             "DB_CONN_MAX_AGE": "600",
             "PYTHONPATH": str(ROOT),
+            # The rate limits' store, as production's deploy check requires: Redis.
+            "CACHE_URL": env.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/0"),
+            "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
             # The limiter stays on (its cost is part of a request) but never trips.
             "API_RATE_LIMIT_CLIENT": env.get("API_RATE_LIMIT_CLIENT", "1000000000/60"),
             "API_RATE_LIMIT_IP": env.get("API_RATE_LIMIT_IP", "1000000000/60"),
@@ -87,10 +90,25 @@ def wait_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError(f"server on port {port} did not come up")
 
 
+def redis_required(url: str) -> None:
+    """Without its store the limiter lets requests through uncounted: not production's cost."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        sys.exit(
+            f"Redis at {url} is needed for the rate limits (redis-server --daemonize yes): {exc}"
+        )
+
+
 @contextmanager
 def server(side: str, *, extra_args: tuple[str, ...] = ()):
     """A gunicorn for ``side`` ('ours' or 'raw'), stopped (by its pid) on exit."""
     spec = SIDES[side]
+    env = server_env()
+    if side == "ours":
+        redis_required(env["CACHE_URL"])
     port = free_port()
     VAR.mkdir(parents=True, exist_ok=True)
     log = open(VAR / f"gunicorn-{side}.log", "ab")  # noqa: SIM115 - closed in finally
@@ -111,7 +129,7 @@ def server(side: str, *, extra_args: tuple[str, ...] = ()):
         *extra_args,
         spec["app"],
     ]
-    proc = subprocess.Popen(cmd, env=server_env(), stdout=log, stderr=log, cwd=ROOT)
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=log, cwd=ROOT)
     try:
         wait_port(port)
         yield port

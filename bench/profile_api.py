@@ -29,6 +29,7 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DB_CONN_MAX_AGE", "600")  # as under gunicorn (config/gunicorn.py)
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/0")  # as production, and bench/api.py
 os.environ.setdefault("API_RATE_LIMIT_CLIENT", "1000000000/60")
 os.environ.setdefault("API_RATE_LIMIT_IP", "1000000000/60")
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench")
