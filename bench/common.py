@@ -107,7 +107,7 @@ def server(side: str, *, extra_args: tuple[str, ...] = ()):
     """A gunicorn for ``side`` ('ours' or 'raw'), stopped (by its pid) on exit."""
     spec = SIDES[side]
     env = server_env()
-    if side == "ours":
+    if side == "ours" and env["CACHE_URL"].startswith("redis"):
         redis_required(env["CACHE_URL"])
     port = free_port()
     VAR.mkdir(parents=True, exist_ok=True)

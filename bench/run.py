@@ -488,6 +488,12 @@ def scale_step(args: argparse.Namespace, mode: Mode, runner: Runner, data: dict)
 # --- the report ------------------------------------------------------------------------
 
 
+def scale_note(meta: dict) -> str:
+    if "scale" in meta.get("skipped", []):
+        return ""
+    return f"; scale step to {meta['users']:,} users"
+
+
 def report(meta: dict, steps: list[dict], data: dict, *, failed: str | None = None) -> str:
     mode = MODES[meta["mode"]]
     m = meta.get("machine", {})
@@ -549,7 +555,7 @@ def report(meta: dict, steps: list[dict], data: dict, *, failed: str | None = No
                     f"{mode.users:,} users, {mode.users * RESULTS_PER_USER:,} results, "
                     f"{mode.users * TOKENS_PER_USER:,} live + {mode.expired_tokens:,} expired "
                     f"tokens; export provider {mode.export_users:,} users / "
-                    f"{mode.export_results:,} results; scale step to {meta['users']:,} users",
+                    f"{mode.export_results:,} results{scale_note(meta)}",
                 ),
             ]
         ),

@@ -144,6 +144,21 @@ def test_a_quick_or_failed_report_says_so() -> None:
     assert "QUICK" not in full and "FAILED" not in full
 
 
+def test_the_dataset_line_names_the_scale_step_only_when_it_runs() -> None:
+    meta = {
+        "mode": "full",
+        "date": "2026-11-28",
+        "started": "02:14",
+        "command": "bench/run.py",
+        "database": "bench_run",
+        "users": 1_000_000,
+        "skipped": [],
+    }
+    assert "scale step to 1,000,000 users" in run.report(meta, [], {})
+    skipped = run.report(dict(meta, skipped=["scale"]), [], {})
+    assert "scale step" not in skipped
+
+
 def test_the_report_counts_the_equivalence_checks_and_their_differences() -> None:
     meta = {
         "mode": "quick",
