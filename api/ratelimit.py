@@ -42,11 +42,11 @@ def rate_limit_request(request: HttpRequest, client_key: str | None = None) -> N
     The key is counted only while the address is within its limit, so one
     address flooding with a partner's key cannot use up that partner's budget.
     """
-    windows = [_window("ip", request.META.get("REMOTE_ADDR", "unknown"))]
+    scopes = [("ip", request.META.get("REMOTE_ADDR", "unknown"))]
     if client_key:
         # The hash, not the key: cache keys may end up in logs and dumps.
-        windows.append(_window("client", client_key_hash(client_key)[:32]))
-    windows = [w for w in windows if w is not None]
+        scopes.append(("client", client_key_hash(client_key)[:32]))
+    windows = [w for w in (_window(scope, ident) for scope, ident in scopes) if w is not None]
     if not windows:
         return
     try:
@@ -61,7 +61,7 @@ def rate_limit_request(request: HttpRequest, client_key: str | None = None) -> N
             raise RateLimited(retry_after=window.retry_after)
 
 
-def _window(scope: str, ident: str) -> "_Window | None":
+def _window(scope: str, ident: str) -> _Window | None:
     limit, seconds = settings.API_RATE_LIMITS.get(scope, (0, 0))
     if not limit:
         return None
