@@ -30,6 +30,7 @@ import sys
 import time
 import uuid
 from datetime import timedelta
+from functools import cached_property
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,13 +116,6 @@ class Command(BaseCommand):
             self._add(opts)
             self._done(started)
             return
-        main = questionnaire_current("career-interests")
-        bonus = questionnaire_current("self-organisation")
-        pools = {
-            main.pk: self._pattern_pool(main),
-            bonus.pk: self._pattern_pool(bonus),
-        }
-        kinds = {main.pk: "main", bonus.pk: "bonus"}
         out = {"database": settings.DATABASES["default"]["NAME"], "providers": []}
         providers = []
         run = uuid.uuid4().hex[:6]
@@ -134,16 +128,7 @@ class Command(BaseCommand):
             )
             providers.append(provider)
             user_ids = self._users(provider, opts["users"])
-            result_keys = self._results(
-                provider,
-                user_ids,
-                opts["results"],
-                pools,
-                kinds,
-                main_pk=main.pk,
-                bonus_pk=bonus.pk,
-                bonus_share=opts["bonus_share"],
-            )
+            result_keys = self._results(provider, user_ids, opts["results"], opts["bonus_share"])
             self.stdout.write(f"provider {provider.slug} (id {provider.pk}) client key: {key}")
             out["providers"].append(
                 {
@@ -208,22 +193,9 @@ class Command(BaseCommand):
                 f"{path} says {entry['users']} users, but the highest seeded number is "
                 f"{first - 1}: the file does not describe this provider."
             )
-        main = questionnaire_current("career-interests")
-        bonus = questionnaire_current("self-organisation")
-        pools = {main.pk: self._pattern_pool(main), bonus.pk: self._pattern_pool(bonus)}
-        kinds = {main.pk: "main", bonus.pk: "bonus"}
         users = self._users(provider, opts["users"], first=first)
         if opts["results"]:
-            self._results(
-                provider,
-                users,
-                opts["results"],
-                pools,
-                kinds,
-                main_pk=main.pk,
-                bonus_pk=bonus.pk,
-                bonus_share=opts["bonus_share"],
-            )
+            self._results(provider, users, opts["results"], opts["bonus_share"])
         if opts["tokens"]:
             self._tokens([provider], opts["tokens"], expired=False)
         if opts["expired_tokens"]:
@@ -316,9 +288,16 @@ class Command(BaseCommand):
         self._step(f"{count} users and charges", started)
         return users
 
-    def _results(
-        self, provider, users, count, pools, kinds, *, main_pk, bonus_pk, bonus_share
-    ) -> list[uuid.UUID]:
+    @cached_property
+    def _catalog(self) -> tuple[int, int, dict[int, list[tuple[str, str, str]]]]:
+        """The main and the bonus test's pks, and each one's scored answer patterns."""
+        main = questionnaire_current("career-interests")
+        bonus = questionnaire_current("self-organisation")
+        pools = {main.pk: self._pattern_pool(main), bonus.pk: self._pattern_pool(bonus)}
+        return main.pk, bonus.pk, pools
+
+    def _results(self, provider, users, count, bonus_share) -> list[uuid.UUID]:
+        main_pk, bonus_pk, pools = self._catalog
         started = time.monotonic()
         now = timezone.now()
         counts: dict[int, list[int]] = {}
@@ -338,7 +317,7 @@ class Command(BaseCommand):
                     keys.append(key)
                     copy.write_row((key, user_pk, q, answers, scales, outcome, None, created))
                     c = counts.setdefault(user_pk, [0, 0])
-                    c[0 if kinds[q] == "main" else 1] += 1
+                    c[0 if q == main_pk else 1] += 1
             cursor.execute(
                 "CREATE TEMP TABLE bench_counts (id bigint, main int, bonus int) ON COMMIT DROP"
             )
