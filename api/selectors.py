@@ -51,15 +51,15 @@ def user_get(user_key: UUID, provider: Provider | None = None) -> ProviderUser:
 def _user_get_sql(of_provider: bool) -> str:
     """progress/save's lookup (every save), fixed: the statement the ORM's
     ``select_related("provider")`` would write."""
-    quote = connection.ops.quote_name
-    users, providers = quote(ProviderUser._meta.db_table), quote(Provider._meta.db_table)
+    users, providers = selected(ProviderUser), selected(Provider)
     # An erased user's key finds nothing: no new tokens or results for it.
-    where = f"{users}.{quote('erased_at')} IS NULL AND {users}.{quote('user_key')} = %s"
+    where = f"{users.column('erased_at')} IS NULL AND {users.column('user_key')} = %s"
     if of_provider:
-        where += f" AND {users}.{quote('provider_id')} = %s"
+        where += f" AND {users.column('provider_id')} = %s"
     return (
-        f"SELECT {selected(ProviderUser).sql}, {selected(Provider).sql} FROM {users} "
-        f"INNER JOIN {providers} ON ({users}.{quote('provider_id')} = {providers}.{quote('id')}) "
+        f"SELECT {users.sql}, {providers.sql} FROM {users.table} "
+        f"INNER JOIN {providers.table} "
+        f"ON ({users.column('provider_id')} = {providers.column('id')}) "
         f"WHERE ({where}) LIMIT 1"
     )
 

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from api import policies
@@ -74,12 +73,10 @@ def token_create(
 @cache
 def _user_of_provider_sql() -> str:
     """token/create's lookup, fixed (``common.queries.selected``): what the ORM would write."""
-    quote = connection.ops.quote_name
-    users = quote(ProviderUser._meta.db_table)
-    return (
-        f"SELECT {selected(ProviderUser).sql} FROM {users} WHERE ({users}.{quote('erased_at')} "
-        f"IS NULL AND {users}.{quote('provider_id')} = %s AND {users}.{quote('user_key')} = %s) "
-        "LIMIT 1"
+    users = selected(ProviderUser)
+    return users.first_where(
+        f"({users.column('erased_at')} IS NULL AND {users.column('provider_id')} = %s "
+        f"AND {users.column('user_key')} = %s)"
     )
 
 

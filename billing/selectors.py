@@ -5,7 +5,6 @@ from functools import cache
 from uuid import UUID
 
 from django.apps import apps
-from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 
 from billing import keys
@@ -41,12 +40,8 @@ def provider_get_by_client_key(key: str) -> Provider:
 
 @cache
 def _provider_by_key_sql() -> str:
-    quote = connection.ops.quote_name
-    table = quote(Provider._meta.db_table)
-    return (
-        f"SELECT {selected(Provider).sql} FROM {table} "
-        f"WHERE {table}.{quote('client_key_hash')} = %s LIMIT 1"
-    )
+    providers = selected(Provider)
+    return providers.first_where(f"{providers.column('client_key_hash')} = %s")
 
 
 def seller_details_get() -> SellerDetails | None:

@@ -31,9 +31,18 @@ class Selected(Generic[M]):
     """
 
     model: type[M]
+    table: str  # quoted
     sql: str
     attnames: tuple[str, ...]
     converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
+
+    def column(self, name: str) -> str:
+        """A column of the model's table, qualified and quoted as the ORM writes it."""
+        return f"{self.table}.{connections[DEFAULT_DB_ALIAS].ops.quote_name(name)}"
+
+    def first_where(self, where: str) -> str:
+        """The statement reading the model's first row matching ``where`` (``%s`` params)."""
+        return f"SELECT {self.sql} FROM {self.table} WHERE {where} LIMIT 1"
 
     def load(self, row: Sequence[Any], start: int = 0) -> M:
         values = list(row[start : start + len(self.attnames)])
@@ -59,6 +68,7 @@ def selected(model: type[M]) -> Selected[M]:
             converters.append((i, tuple(found), column))
     return Selected(
         model=model,
+        table=quote(table),
         sql=", ".join(f"{quote(table)}.{quote(f.column)}" for f in fields),
         attnames=tuple(f.attname for f in fields),
         converters=tuple(converters),
