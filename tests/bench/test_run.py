@@ -126,16 +126,22 @@ def test_purge_table_reads_one_run_or_several(shape: str) -> None:
     assert ("**median**" in text) == (shape != "one")
 
 
-def test_a_quick_or_failed_report_says_so() -> None:
-    meta = {
+def report_meta(**overrides) -> dict:
+    """What bench/run.py records of a run, for the report builder."""
+    return {
         "mode": "quick",
         "date": "2026-11-27",
         "started": "10:00",
         "command": "bench/run.py --quick",
         "database": "bench_run",
         "users": 20000,
-        "skipped": ["export"],
+        "skipped": [],
+        **overrides,
     }
+
+
+def test_a_quick_or_failed_report_says_so() -> None:
+    meta = report_meta(skipped=["export"])
     text = run.report(meta, [], {}, failed="migrate exited with 1")
     assert text.startswith("# Benchmark run 2026-11-27 — QUICK MODE")
     assert "**FAILED:** migrate exited with 1" in text
@@ -145,30 +151,14 @@ def test_a_quick_or_failed_report_says_so() -> None:
 
 
 def test_the_dataset_line_names_the_scale_step_only_when_it_runs() -> None:
-    meta = {
-        "mode": "full",
-        "date": "2026-11-28",
-        "started": "02:14",
-        "command": "bench/run.py",
-        "database": "bench_run",
-        "users": 1_000_000,
-        "skipped": [],
-    }
+    meta = report_meta(mode="full", users=1_000_000)
     assert "scale step to 1,000,000 users" in run.report(meta, [], {})
     skipped = run.report(dict(meta, skipped=["scale"]), [], {})
     assert "scale step" not in skipped
 
 
 def test_the_report_counts_the_equivalence_checks_and_their_differences() -> None:
-    meta = {
-        "mode": "quick",
-        "date": "2026-11-27",
-        "started": "10:00",
-        "command": "bench/run.py --quick",
-        "database": "bench_run",
-        "users": 20000,
-        "skipped": [],
-    }
+    meta = report_meta()
     lines = ["OK  result/get: 1 statements", "DIFF token/create: 3 statements", "OK  x"]
 
     text = run.report(meta, [], {"equivalence": lines})
